@@ -1,0 +1,112 @@
+"""Analysis: the one tokenizer that turns passages and questions into index terms."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+
+from retrieval.errors import ConfigError
+from retrieval.stopwords import STOPWORDS
+
+# Quotes, apostrophes and dashes that Unicode normalisation leaves distinct.
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u02bc": "'", "`": "'", "\u00b4": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u00ab": '"', "\u00bb": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+        "\u2015": "-", "\u2212": "-",
+    }
+)  # fmt: skip
+
+# A word: letters or digits, possibly joined by inner apostrophes ("don't").
+WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+
+# Month abbreviations as news copy writes them ("Jan.7", "Nov. 5").
+_MONTHS = {
+    "jan": "january", "feb": "february", "mar": "march", "apr": "april",
+    "jun": "june", "jul": "july", "aug": "august", "sep": "september",
+    "sept": "september", "oct": "october", "nov": "november", "dec": "december",
+}  # fmt: skip
+
+_REPEATS = re.compile(r"(.)\1+")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A term and where its word stands in the analysed text."""
+
+    term: str
+    start: int
+    end: int
+
+
+def normalize(text: str) -> str:
+    """Unicode-normalise (NFKC), fold quotes and dashes, and case-fold."""
+    return unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
+
+
+class Analyzer:
+    """Normalisation, tokenizing, possessives, stopwords and stemming, in that order.
+
+    Terms are also folded so that spelling variants meet: doubled letters are
+    collapsed after stemming ("councillor"/"councilor", "Nunziatta"/"Nunziata")
+    and British "-our" meets American "-or".
+    """
+
+    def __init__(self, stemmer: str | None = "english", stopwords: bool = True) -> None:
+        self.stemmer_name = stemmer
+        self.use_stopwords = stopwords
+        try:
+            self._stemmer = Stemmer.Stemmer(stemmer) if stemmer else None
+        except KeyError:
+            raise ConfigError(f"unknown stemmer language '{stemmer}'") from None
+        self._stopwords = STOPWORDS if stopwords else frozenset()
+        self._term = lru_cache(maxsize=200_000)(self._term_uncached)
+
+    def describe(self) -> dict[str, object]:
+        """What a saved index must agree on with the analyzer that reads it."""
+        return {"stemmer": self.stemmer_name, "stopwords": self.use_stopwords, "version": 1}
+
+    def is_stopword(self, word: str) -> bool:
+        return normalize(word).replace("'", "") in self._stopwords
+
+    def terms(self, text: str) -> list[str]:
+        """The index terms of a text, in order."""
+        return [t.term for t in self.tokens(text)]
+
+    def tokens(self, text: str) -> list[Token]:
+        """Terms with the character span of their word in ``text``."""
+        return list(self._iter_tokens(text))
+
+    def _iter_tokens(self, text: str) -> Iterator[Token]:
+        # NFKC can change lengths; normalise word by word so spans stay true.
+        for match in WORD.finditer(text.translate(_FOLD)):
+            term = self._term(match.group())
+            if term:
+                yield Token(term, match.start(), match.end())
+
+    def term(self, word: str) -> str | None:
+        """The index term of one word, or None for a stopword."""
+        return self._term(word)
+
+    def _term_uncached(self, word: str) -> str | None:
+        word = normalize(word)
+        if word.endswith("'s"):
+            word = word[:-2]
+        word = word.replace("'", "")
+        if not word or word in self._stopwords:
+            return None
+        word = _MONTHS.get(word, word)
+        if self._stemmer is not None and not word.isdigit():
+            word = self._stemmer.stemWord(word)
+            if len(word) > 5 and word.endswith("our"):
+                word = word[:-3] + "or"
+            word = _REPEATS.sub(r"\1", word) if not word.isdigit() else word
+        return word

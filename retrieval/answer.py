@@ -1,0 +1,72 @@
+"""The answer: plain data that the CLI and the bot both render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from retrieval.articles import Article
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an excerpt comes from: what is known of its article."""
+
+    id: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+
+    @classmethod
+    def of(cls, article: Article) -> Source:
+        return cls(article.id, article.title, article.source, article.url, article.published)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "source": self.source,
+            "url": self.url,
+            "published": self.published,
+        }
+
+
+@dataclass(frozen=True)
+class Result:
+    """One excerpt, quoted verbatim, with its score and every source that carries it.
+
+    ``highlights`` are character spans of the excerpt whose words match the
+    question's terms.
+    """
+
+    excerpt: str
+    score: float
+    sources: tuple[Source, ...]
+    highlights: tuple[tuple[int, int], ...] = ()
+    speaker: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "excerpt": self.excerpt,
+            "score": self.score,
+            "sources": [s.to_dict() for s in self.sources],
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The best excerpts for a question, best first; empty when the articles don't answer it."""
+
+    query: str
+    results: tuple[Result, ...] = ()
+    articles_searched: int = 0
+    passages_searched: int = 0
+    terms: tuple[str, ...] = field(default=())
+
+    @property
+    def found(self) -> bool:
+        return bool(self.results)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"query": self.query, "results": [r.to_dict() for r in self.results]}

@@ -1,0 +1,75 @@
+"""Cleaning: article text as people read it, without markup or web debris.
+
+The cleaned text is what excerpts quote, so it keeps every word of the article
+and changes only markup, bullets, boilerplate markers and broken spacing.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+# Tags that end a block of text: their place becomes a line break.
+_BLOCK_TAG = re.compile(
+    r"<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|blockquote|tr|table|section|article|figure|figcaption)"
+    r"\b[^>]*>",
+    re.IGNORECASE,
+)
+# An inline run (bold quote, italic caption) that starts after other text on
+# the same line begins a new line: slideshows put a quote, its attribution and
+# a photo caption side by side with nothing but tags between them.
+_RUN_START = re.compile(r"(?<=\S)[ \t]*<\s*(?:strong|em|b|i)\b[^>]*>", re.IGNORECASE)
+_SCRIPT = re.compile(r"<\s*(script|style)\b.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_TAG = re.compile(r"</?\s*[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
+_BULLET = re.compile(r"^[ \t]*(?:[•·▪◦●○■□►▸‣⁃∙]|\*|-(?!-))[ \t]+", re.MULTILINE)
+_MARKER = re.compile(
+    r"^[ \t]*(?:Loading\s+(?:Slideshow|Gallery|Video|Player|Comments)|Advertisement|"
+    r"Skip\s+to\s+(?:main\s+)?content|Click\s+to\s+(?:expand|enlarge)|"
+    r"Read\s+more|Share\s+this(?:\s+article)?|Continue\s+reading|Image\s+\d+\s+of\s+\d+)"
+    r"[ \t.…:]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# A closing quote glued to the next word, or a word glued to an opening quote.
+_GLUED_CLOSE = re.compile(r"(?<=[\w.,!?])([”])(?=\w)")
+_GLUED_OPEN = re.compile(r"(?<=\w)([“])")
+# "Ford’sability": a possessive glued to the following word.
+_GLUED_POSSESSIVE = re.compile(r"(?<=[A-Za-z])([’']s)(?=[a-z]{3,})")
+_LEADING_UNDERSCORE = re.compile(r"^_[ \t]+", re.MULTILINE)
+
+
+def looks_like_markup(text: str) -> bool:
+    """Whether a text still carries HTML tags or entities."""
+    return bool(_TAG.search(text) or re.search(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+);", text, re.I))
+
+
+def clean_text(raw: str) -> str:
+    """Cleaned article text: paragraphs separated by blank lines, lines by newlines."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text)
+    if "<" in text:
+        text = _SCRIPT.sub(" ", text)
+        text = _COMMENT.sub(" ", text)
+        text = _BLOCK_TAG.sub("\n", text)
+        text = _RUN_START.sub("\n", text)
+        text = _TAG.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    text = _CONTROL.sub("", text)
+    text = _SPACES.sub(" ", text)
+    text = _MARKER.sub("", text)
+    text = _LEADING_UNDERSCORE.sub("", text)
+    text = _GLUED_POSSESSIVE.sub(r"\1 ", text)
+    text = _GLUED_CLOSE.sub(r"\1 ", text)
+    text = _GLUED_OPEN.sub(r" \1", text)
+    paragraphs: list[str] = []
+    for block in re.split(r"\n[ \t]*\n", text):
+        block = _BULLET.sub("", block)
+        lines = [line.strip() for line in block.split("\n")]
+        lines = [line for line in lines if line]
+        if lines:
+            paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)

@@ -1,0 +1,113 @@
+"""The index: a corpus's articles, their passages, passage terms and the BM25 scorer."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from retrieval.analysis import Analyzer, normalize
+from retrieval.articles import Article
+from retrieval.errors import ArticleError
+from retrieval.passages import Passage, split_article
+from retrieval.scoring import BM25Params, BM25Scorer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CorpusIndex:
+    """Everything a search needs, built from articles or loaded from disk."""
+
+    analyzer: Analyzer
+    params: BM25Params
+    articles: list[Article] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    scorer: BM25Scorer = field(init=False)
+    # Passages with the same words (wire copy, a quote repeated) share a group.
+    groups: list[int] = field(default_factory=list)
+    _article_pos: dict[str, int] = field(default_factory=dict)
+    _group_of_key: dict[str, int] = field(default_factory=dict)
+    _group_members: dict[int, list[int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.scorer = BM25Scorer(self.params)
+
+    @classmethod
+    def build(
+        cls,
+        items: Iterable[Article | ArticleError],
+        analyzer: Analyzer,
+        params: BM25Params,
+    ) -> CorpusIndex:
+        """Analyse every article; articles that fail are recorded in ``problems``."""
+        index = cls(analyzer, params)
+        for item in items:
+            if isinstance(item, ArticleError):
+                index.problems.append(str(item))
+                log.warning("skipped: %s", item)
+                continue
+            index.add_article(item)
+        return index
+
+    def add_article(
+        self,
+        article: Article,
+        terms: list[list[str]] | None = None,
+        passages: list[Passage] | None = None,
+    ) -> int:
+        """Add one article (its passages and terms may be given); return its passage count."""
+        if article.id in self._article_pos:
+            self.problems.append(f"{article.id}: duplicate article id, later copy skipped")
+            log.warning("duplicate article id %s: later copy skipped", article.id)
+            return 0
+        if passages is None:
+            passages = split_article(article)
+        if terms is None:
+            terms = [self.passage_terms(article, p) for p in passages]
+        offset = len(self.passages)
+        self._article_pos[article.id] = len(self.articles)
+        self.articles.append(article)
+        for n, passage in enumerate(passages):
+            self.passages.append(passage)
+            self._assign_group(offset + n, article.text[passage.start : passage.end])
+        self.scorer.add(terms)
+        return len(passages)
+
+    def passage_terms(self, article: Article, passage: Passage) -> list[str]:
+        """The indexed terms of a passage: its own words and its context's."""
+        text = passage.text(article.text)
+        context = passage.context()
+        return self.analyzer.terms(f"{text}\n{context}" if context else text)
+
+    def article(self, article_id: str) -> Article:
+        return self.articles[self._article_pos[article_id]]
+
+    def article_of(self, passage: int) -> Article:
+        return self.article(self.passages[passage].article_id)
+
+    def passage_text(self, passage: int) -> str:
+        p = self.passages[passage]
+        return self.article(p.article_id).text[p.start : p.end]
+
+    def same_passages(self, passage: int) -> list[int]:
+        """Every passage with the same words as this one, this one included."""
+        return self._group_members[self.groups[passage]]
+
+    def fingerprint_key(self) -> str:
+        """A digest of what the index holds (articles and analysis), for staleness checks."""
+        digest = hashlib.sha256()
+        digest.update(repr(sorted(self.analyzer.describe().items())).encode())
+        for article in self.articles:
+            digest.update(article.id.encode())
+            digest.update(hashlib.sha256(article.text.encode()).digest())
+        return digest.hexdigest()
+
+    def _assign_group(self, position: int, text: str) -> None:
+        key = " ".join(re.findall(r"\w+", normalize(text)))
+        group = self._group_of_key.setdefault(key, len(self._group_of_key))
+        self.groups.append(group)
+        self._group_members.setdefault(group, []).append(position)

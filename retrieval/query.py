@@ -1,0 +1,102 @@
+"""Questions: their terms, spelling correction against the index, and term weights."""
+
+from __future__ import annotations
+
+import math
+import string
+from dataclasses import dataclass
+
+from retrieval.analysis import WORD, Analyzer, normalize
+from retrieval.scoring import BM25Scorer
+
+_LETTERS = string.ascii_lowercase
+# Words that frame a request rather than name its subject ("according to X,
+# ...", "please explain ..."): left out of questions, as stopwords are.
+QUESTION_FRAME = frozenset(
+    "according please explain describe summarize summarise gonna wanna hey hi hello thanks"
+    " thank anybody".split()
+)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as the index sees it.
+
+    ``terms`` keep order and repeats (BM25 counts them); ``weights`` give each
+    distinct term its specificity, used to judge how much of the question a
+    passage covers; ``unknown`` are terms no passage contains.
+    """
+
+    text: str
+    terms: tuple[str, ...]
+    weights: dict[str, float]
+    unknown: tuple[str, ...]
+    corrected: dict[str, str]
+
+
+def coverage_weight(df: int, n: int) -> float:
+    """A non-negative idf: how much finding this term says about a passage."""
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+def analyze_query(text: str, analyzer: Analyzer, scorer: BM25Scorer, fuzzy: bool = True) -> Query:
+    """The terms of a question, with unknown words corrected to a near index term."""
+    terms: list[str] = []
+    corrected: dict[str, str] = {}
+    for match in WORD.finditer(text):
+        word = match.group()
+        if normalize(word) in QUESTION_FRAME:
+            continue
+        term = analyzer.term(word)
+        if term is None:
+            continue
+        if not scorer.has_term(term) and fuzzy:
+            fixed = correct(word, analyzer, scorer)
+            if fixed == "":
+                continue
+            if fixed is not None:
+                corrected[word] = fixed
+                term = fixed
+        terms.append(term)
+    n = scorer.size
+    # A word no passage has counts as the rarest known word: in a small corpus
+    # it is as often a paraphrase as a sign that the question is off-topic.
+    weights = {t: coverage_weight(max(scorer.df(t), 1), n) for t in dict.fromkeys(terms)}
+    unknown = tuple(t for t in weights if not scorer.has_term(t))
+    return Query(text, tuple(terms), weights, unknown, corrected)
+
+
+def correct(word: str, analyzer: Analyzer, scorer: BM25Scorer) -> str | None:
+    """The most frequent index term one edit away from ``word``.
+
+    Returns "" when the nearest word is a stopword ("wich" for "which"), and
+    None when nothing is near enough. Short words are left alone: one edit
+    turns too many of them into other real words.
+    """
+    plain = normalize(word).replace("'", "")
+    if len(plain) < 4 or not plain.isalpha():
+        return None
+    best: tuple[int, str] | None = None
+    stopword = False
+    for candidate in _edits(plain):
+        term = analyzer.term(candidate)
+        if term is None:
+            stopword = stopword or analyzer.is_stopword(candidate)
+            continue
+        df = scorer.df(term)
+        if df and (best is None or df > best[0]):
+            best = (df, term)
+    # Function words are what questions misspell most ("wich", "waht"), so a
+    # stopword one edit away wins over a rare index term.
+    if stopword:
+        return ""
+    return best[1] if best is not None else None
+
+
+def _edits(word: str) -> set[str]:
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    transposes = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    inserts = {a + c + b for a, b in splits for c in _LETTERS}
+    return (deletes | transposes | replaces | inserts) - {word}

@@ -1,0 +1,131 @@
+"""Search: rank passages for a question, decide whether to answer, merge duplicates."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from retrieval.analysis import normalize
+from retrieval.answer import Answer, Result, Source
+from retrieval.excerpts import make_excerpt
+from retrieval.index import CorpusIndex
+from retrieval.query import Query, analyze_query
+from retrieval.rerank import proximity_bonus
+
+# How many top passages are looked at to fill top-k after merging duplicates.
+POOL_FACTOR = 8
+# Token-set overlap above which two excerpts count as the same passage.
+NEAR_DUPLICATE = 0.7
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    """What a search returns and when it declines to answer."""
+
+    top_k: int = 3
+    max_chars: int = 300
+    min_coverage: float = 0.45
+    fuzzy: bool = True
+
+
+@dataclass(frozen=True)
+class Candidate:
+    passage: int
+    score: float
+    coverage: float
+
+
+def search(index: CorpusIndex, question: str, options: SearchOptions) -> Answer:
+    """The best excerpts for a question, or none when the articles don't answer it."""
+    scorer = index.scorer
+    query = analyze_query(question, index.analyzer, scorer, fuzzy=options.fuzzy)
+    empty = Answer(question, (), len(index.articles), len(index.passages), query.terms)
+    candidates = rank(index, query, options.top_k * POOL_FACTOR)
+    if not candidates or max(c.coverage for c in candidates) < options.min_coverage:
+        return empty
+    results: list[Result] = []
+    kept_tokens: list[set[str]] = []
+    for candidate in candidates:
+        if candidate.coverage < options.min_coverage / 2:
+            continue
+        passage = index.passages[candidate.passage]
+        article = index.article(passage.article_id)
+        excerpt = make_excerpt(
+            article.text, passage, query.weights, index.analyzer, options.max_chars
+        )
+        tokens = _token_set(index.passage_text(candidate.passage))
+        sources = _sources(index, candidate.passage)
+        duplicate = _near_duplicate(tokens, kept_tokens)
+        if duplicate is not None:
+            merged = _merge_sources(results[duplicate].sources, sources)
+            results[duplicate] = _with_sources(results[duplicate], merged)
+            continue
+        if len(results) == options.top_k:
+            continue
+        kept_tokens.append(tokens)
+        results.append(
+            Result(
+                excerpt=excerpt.text,
+                score=round(candidate.score, 6),
+                sources=sources,
+                highlights=excerpt.highlights,
+                speaker=passage.speaker,
+            )
+        )
+    return Answer(question, tuple(results), len(index.articles), len(index.passages), query.terms)
+
+
+def rank(index: CorpusIndex, query: Query, pool: int) -> list[Candidate]:
+    """The best-scoring passages with how much of the question each covers."""
+    scorer = index.scorer
+    top = scorer.top(query.terms, pool)
+    if not top:
+        return []
+    docs = np.array([t.passage for t in top], dtype=np.int64)
+    total = sum(query.weights.values())
+    covered = np.zeros(len(docs), dtype=np.float64)
+    for term, weight in query.weights.items():
+        covered += weight * scorer.contains(term, docs)
+    candidates = []
+    for scored, cover in zip(top, covered):
+        passage = index.passages[scored.passage]
+        terms = index.passage_terms(index.article(passage.article_id), passage)
+        bonus = proximity_bonus(terms, query.terms, query.weights)
+        candidates.append(
+            Candidate(scored.passage, scored.score + bonus, float(cover / total) if total else 0.0)
+        )
+    candidates.sort(key=lambda c: (-c.score, c.passage))
+    return candidates
+
+
+def _sources(index: CorpusIndex, passage: int) -> tuple[Source, ...]:
+    seen: dict[str, Source] = {}
+    for same in index.same_passages(passage):
+        article = index.article_of(same)
+        seen.setdefault(article.id, Source.of(article))
+    return tuple(seen.values())
+
+
+def _merge_sources(first: tuple[Source, ...], more: tuple[Source, ...]) -> tuple[Source, ...]:
+    ids = {s.id for s in first}
+    return first + tuple(s for s in more if s.id not in ids)
+
+
+def _with_sources(result: Result, sources: tuple[Source, ...]) -> Result:
+    return Result(result.excerpt, result.score, sources, result.highlights, result.speaker)
+
+
+def _token_set(text: str) -> set[str]:
+    return set(re.findall(r"\w+", normalize(text)))
+
+
+def _near_duplicate(tokens: set[str], kept: list[set[str]]) -> int | None:
+    for position, other in enumerate(kept):
+        smaller = min(len(tokens), len(other)) or 1
+        if len(tokens & other) / smaller >= NEAR_DUPLICATE and len(tokens | other) and (
+            len(tokens & other) / len(tokens | other) >= NEAR_DUPLICATE / 1.4
+        ):
+            return position
+    return None

@@ -1,0 +1,56 @@
+"""Sentence boundaries in news copy, as character spans (never rewriting the text)."""
+
+from __future__ import annotations
+
+import re
+
+# Words that end with a period without ending a sentence.
+_ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms dr prof sr jr st mt ft coun cllr sen rep gov gen lt col capt sgt cpl rev hon
+    pres supt insp det const atty no vs etc inc ltd co corp dept univ ave blvd rd est approx
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun
+    ont que alta sask man calif fla penn mass wash ore tex ariz colo conn ill ind kan mich
+    minn miss neb nev okla tenn wis wyo
+    """.split()
+)
+
+# A candidate end: terminal punctuation, closing quotes or brackets, then space.
+_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the sentences of ``text``; line breaks always end a sentence."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _END.finditer(text):
+        end = match.end()
+        if match.group() != "\n" and not _is_boundary(text, match.start(), end):
+            continue
+        _add(spans, text, start, end)
+        start = end
+    _add(spans, text, start, len(text))
+    return spans
+
+
+def _is_boundary(text: str, punct_at: int, end: int) -> bool:
+    rest = text[end:].lstrip(" \t")
+    if not rest:
+        return True
+    if text[punct_at] == ".":
+        word = re.search(r"([A-Za-z]+)\.?$", text[max(0, punct_at - 12) : punct_at + 1])
+        if word:
+            token = word.group(1)
+            if token.lower() in _ABBREVIATIONS or len(token) == 1:
+                return False
+    # A sentence starts with a capital, a digit or an opening quote or bracket.
+    return bool(re.match(r"[\"'“‘(\[]*[A-Z0-9]", rest))
+
+
+def _add(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        spans.append((start, end))

@@ -1,0 +1,97 @@
+"""Speakers: who says a quote, from the paragraph itself or the one before it.
+
+News copy often names a speaker once and runs the quote on in the next
+paragraph, or attributes it to "he" or "she". This finds the named speaker so
+that the quote can be found by that name and its excerpt can show it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SPEECH = (
+    r"(?:said|says|say|told|tells|added|adds|wrote|writes|asked|asks|explained|argued|"
+    r"insisted|warned|noted|stated|tweeted|replied|recalled|continued|declared|announced|"
+    r"acknowledged|admitted|urged|predicted|suggested|conceded|claimed|complained|joked)"
+)
+_CAP = r"[A-Z][A-Za-z'’]*(?:-[A-Z][A-Za-z'’]*)*\.?"
+_NAME = rf"{_CAP}(?:\s+{_CAP}){{0,4}}"
+# Capitalised words that start sentences or name institutions, not people.
+_NOT_NAMES = frozenset(
+    """
+    The A An And But Or So Yet If In On At Of For From By To With As After Before When While
+    Although Though Because Since Meanwhile However Still Then Now Today Yesterday Tomorrow
+    He She It They We I You His Her Its Their Our My Your This That These Those There Here
+    What Who Why How Where Which Police City Council Mayor Deputy Coun Coun. Councillor
+    Councilor Premier Minister Leader Chief Judge Justice President Prime Opposition Municipal
+    Ontario Toronto Canada Canadian Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+    January February March April May June July August September October November December
+    Mr. Mrs. Ms. Dr. Mr Mrs Ms Dr Sen. Rep. Gov. Professor Progressive Conservative Liberal
+    Superior Court Supreme Federal State Government Department Office Ministry University
+    Right-leaning Left-leaning Fervent Former Another Several Some Many Most All Both
+    Hey Ho Yes No Oh Well Again Unfortunately Obviously Sometimes Voters Others Protesters
+    """.split()
+)
+_QUOTE_OPEN = re.compile(r"^\s*[\"“‘']")
+_AFTER_QUOTE = re.compile(rf"[\"”’]\s*(?:--\s*|—\s*)?(?P<name>{_NAME})\s+(?:\w+ly\s+)?{_SPEECH}\b")
+_SAID_NAME = re.compile(rf"[\"”’,]\s*{_SPEECH}\s+(?P<name>{_NAME})")
+_NAME_SAID = re.compile(rf"(?P<name>{_NAME})\s+(?:\w+ly\s+|also\s+|later\s+)?{_SPEECH}\b")
+_PRONOUN_SAID = re.compile(rf"[\"”’,]\s*(?:he|she|they)\s+{_SPEECH}\b")
+_ANY_NAME = re.compile(_NAME)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """A named speaker and the verbatim sentence span that names them."""
+
+    name: str
+    start: int
+    end: int
+
+
+def is_quote(paragraph: str) -> bool:
+    """Whether a paragraph opens with a quotation mark."""
+    return bool(_QUOTE_OPEN.match(paragraph))
+
+
+def named_speaker(paragraph: str) -> Attribution | None:
+    """The speaker the paragraph itself names in an attribution ("…,” Kelly said)."""
+    for pattern in (_AFTER_QUOTE, _SAID_NAME, _NAME_SAID):
+        for match in pattern.finditer(paragraph):
+            name = _person(match.group("name"))
+            if name:
+                return Attribution(name, match.start("name"), match.end())
+    return None
+
+
+def needs_speaker(paragraph: str) -> bool:
+    """A quote with no named attribution, or one attributed only to a pronoun."""
+    if named_speaker(paragraph):
+        return False
+    return is_quote(paragraph) or bool(_PRONOUN_SAID.search(paragraph))
+
+
+def context_speaker(previous: str) -> Attribution | None:
+    """The person a preceding paragraph names: its attributed speaker, else its first name."""
+    found = named_speaker(previous)
+    if found:
+        return found
+    for match in _ANY_NAME.finditer(previous):
+        name = _person(match.group())
+        if name:
+            return Attribution(name, match.start(), match.end())
+    return None
+
+
+def _person(candidate: str) -> str | None:
+    """Strip titles and sentence-initial words; keep what looks like a person's name."""
+    words = candidate.split()
+    while words and words[0].rstrip(".") in _NOT_NAMES | {w.rstrip(".") for w in _NOT_NAMES}:
+        words.pop(0)
+    words = [w.rstrip(".") for w in words]
+    if not words or any(w.endswith(("'s", "’s")) for w in words):
+        return None
+    if any(w in _NOT_NAMES for w in words):
+        return None
+    return " ".join(words)
