@@ -11,6 +11,7 @@ from functools import lru_cache
 import Stemmer
 
 from retrieval.errors import ConfigError
+from retrieval.irregular import IRREGULAR
 from retrieval.stopwords import STOPWORDS
 
 # Quotes, apostrophes and dashes that Unicode normalisation leaves distinct.
@@ -34,6 +35,9 @@ _MONTHS = {
     "jun": "june", "jul": "july", "aug": "august", "sep": "september",
     "sept": "september", "oct": "october", "nov": "november", "dec": "december",
 }  # fmt: skip
+
+# Bumped whenever analysis, cleaning or passage splitting changes what is indexed.
+ANALYSIS_VERSION = 2
 
 _REPEATS = re.compile(r"(.)\1+")
 
@@ -72,7 +76,7 @@ class Analyzer:
 
     def describe(self) -> dict[str, object]:
         """What a saved index must agree on with the analyzer that reads it."""
-        return {"stemmer": self.stemmer_name, "stopwords": self.use_stopwords, "version": 1}
+        return {"stemmer": self.stemmer_name, "stopwords": self.use_stopwords, "version": ANALYSIS_VERSION}
 
     def is_stopword(self, word: str) -> bool:
         return normalize(word).replace("'", "") in self._stopwords
@@ -103,7 +107,7 @@ class Analyzer:
         word = word.replace("'", "")
         if not word or word in self._stopwords:
             return None
-        word = _MONTHS.get(word, word)
+        word = _MONTHS.get(word) or IRREGULAR.get(word, word)
         if self._stemmer is not None and not word.isdigit():
             word = self._stemmer.stemWord(word)
             if len(word) > 5 and word.endswith("our"):

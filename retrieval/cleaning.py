@@ -10,20 +10,20 @@ import html
 import re
 import unicodedata
 
-# Tags that end a block of text: their place becomes a line break.
+# Tags that end a block of text: their place becomes a paragraph break.
 _BLOCK_TAG = re.compile(
     r"<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|blockquote|tr|table|section|article|figure|figcaption)"
     r"\b[^>]*>",
     re.IGNORECASE,
 )
 # An inline run (bold quote, italic caption) that starts after other text on
-# the same line begins a new line: slideshows put a quote, its attribution and
-# a photo caption side by side with nothing but tags between them.
+# the same line begins a new paragraph: slideshows put a quote with its
+# attribution and a photo caption side by side with nothing but tags between.
 _RUN_START = re.compile(r"(?<=\S)[ \t]*<\s*(?:strong|em|b|i)\b[^>]*>", re.IGNORECASE)
 _SCRIPT = re.compile(r"<\s*(script|style)\b.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _TAG = re.compile(r"</?\s*[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
-_BULLET = re.compile(r"^[ \t]*(?:[•·▪◦●○■□►▸‣⁃∙]|\*|-(?!-))[ \t]+", re.MULTILINE)
+_BULLET = re.compile(r"^[ \t]*(?:[•·▪◦●○■□►▸‣⁃∙]|\*|-(?!-))[ \t]+")
 _MARKER = re.compile(
     r"^[ \t]*(?:Loading\s+(?:Slideshow|Gallery|Video|Player|Comments)|Advertisement|"
     r"Skip\s+to\s+(?:main\s+)?content|Click\s+to\s+(?:expand|enlarge)|"
@@ -47,14 +47,18 @@ def looks_like_markup(text: str) -> bool:
 
 
 def clean_text(raw: str) -> str:
-    """Cleaned article text: paragraphs separated by blank lines, lines by newlines."""
+    """Cleaned article text: one paragraph per line, paragraphs separated by a blank line.
+
+    Lines wrapped inside a paragraph are joined; a bulleted line starts a
+    paragraph of its own.
+    """
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text)
     if "<" in text:
         text = _SCRIPT.sub(" ", text)
         text = _COMMENT.sub(" ", text)
-        text = _BLOCK_TAG.sub("\n", text)
-        text = _RUN_START.sub("\n", text)
+        text = _BLOCK_TAG.sub("\n\n", text)
+        text = _RUN_START.sub("\n\n", text)
         text = _TAG.sub("", text)
     if "&" in text:
         text = html.unescape(text)
@@ -67,9 +71,17 @@ def clean_text(raw: str) -> str:
     text = _GLUED_OPEN.sub(r" \1", text)
     paragraphs: list[str] = []
     for block in re.split(r"\n[ \t]*\n", text):
-        block = _BULLET.sub("", block)
-        lines = [line.strip() for line in block.split("\n")]
-        lines = [line for line in lines if line]
-        if lines:
-            paragraphs.append("\n".join(lines))
+        current: list[str] = []
+        for line in block.split("\n"):
+            bulleted = _BULLET.match(line)
+            line = line[bulleted.end() :] if bulleted else line
+            line = line.strip()
+            if bulleted and current:
+                paragraphs.append(" ".join(current))
+                current = []
+            # A line of nothing but glyphs (a lone bullet) carries no words.
+            if re.search(r"\w", line):
+                current.append(line)
+        if current:
+            paragraphs.append(" ".join(current))
     return "\n\n".join(paragraphs)

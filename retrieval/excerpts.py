@@ -31,57 +31,82 @@ def make_excerpt(
     passage: Passage,
     weights: Mapping[str, float],
     analyzer: Analyzer,
-    max_chars: int,
+    target_chars: int = 300,
+    max_chars: int = 400,
 ) -> Excerpt:
-    """The best part of a passage for a question, at most ``max_chars`` characters."""
-    lead = _attribution(article_text, passage, max_chars // 2)
-    budget = max_chars - (len(lead) + 1 if lead else 0)
+    """The best part of a passage for a question: about ``target_chars``, never over ``max_chars``."""
     text = article_text[passage.start : passage.end]
-    body = _window(text, weights, analyzer, budget)
-    if lead and passage.speaker and _surname(passage.speaker) in body:
-        lead = ""
-    excerpt = f"{lead}\n{body}" if lead else body
+    body = _window(text, weights, analyzer, target_chars, max_chars)
+    lead = ""
+    if passage.speaker and _surname(passage.speaker) not in body.text:
+        # Make room for the words that name the speaker, then choose again.
+        room = _lead_room(max_chars)
+        body = _window(text, weights, analyzer, target_chars - room, max_chars - room)
+        lead = _attribution(article_text, passage, passage.start + body.start, room)
+    quoted = body.render(text)
+    excerpt = f"{lead}\n{quoted}" if lead else quoted
     highlights = tuple(
         (t.start, t.end) for t in analyzer.tokens(excerpt) if weights.get(t.term, 0) > 0
     )
     return Excerpt(excerpt, highlights)
 
 
+@dataclass(frozen=True)
+class _Body:
+    """The chosen span of a passage, and whether text was left out on either side."""
+
+    start: int
+    end: int
+    cut_before: bool
+    cut_after: bool
+    text: str
+
+    def render(self, passage_text: str) -> str:
+        # Paragraph breaks inside an excerpt become single line breaks.
+        body = re.sub(r"\n\s*\n", "\n", self.text)
+        return (ELLIPSIS if self.cut_before else "") + body + (ELLIPSIS if self.cut_after else "")
+
+
+def _lead_room(max_chars: int) -> int:
+    return min(120, max_chars // 3)
+
+
 def _surname(name: str) -> str:
     return name.split()[-1]
 
 
-def _attribution(article_text: str, passage: Passage, limit: int) -> str:
-    """The words naming the speaker, when they stand outside the passage."""
-    if not passage.speaker or not passage.attribution:
+def _attribution(article_text: str, passage: Passage, body_start: int, room: int) -> str:
+    """The words naming the speaker, from the sentence that names them."""
+    if not passage.attribution:
         return ""
     start, end = passage.attribution
-    if passage.start <= start and end <= passage.end:
+    if start >= body_start:
         return ""
     sentence = article_text[start:end]
-    at = sentence.find(passage.speaker.split()[0])
-    if at < 0:
-        at = sentence.find(_surname(passage.speaker))
-    at = max(at, 0)
+    at = _name_at(sentence, passage.speaker or "")
     piece = sentence[at:]
     prefix = ELLIPSIS if at > 0 else ""
-    suffix = ELLIPSIS if end < passage.start and not _adjacent(article_text, end, passage.start) else ""
-    room = limit - len(prefix) - len(suffix)
-    if len(piece) > room:
-        piece = _cut_words(piece, room - 1) + ELLIPSIS
-        suffix = ""
-    return f"{prefix}{piece}{suffix}"
+    gap = bool(article_text[end:body_start].strip())
+    if len(prefix) + len(piece) + 1 > room:
+        return prefix + _cut_words(piece, room - len(prefix) - 2) + ELLIPSIS
+    return prefix + piece + (ELLIPSIS if gap else "")
 
 
-def _adjacent(article_text: str, end: int, next_start: int) -> bool:
-    """Whether only white space lies between two spans."""
-    return not article_text[end:next_start].strip()
+def _name_at(sentence: str, name: str) -> int:
+    """Where the speaker's name starts in a sentence: the full name, else the surname."""
+    for form in (name, _surname(name) if name else ""):
+        at = sentence.find(form) if form else -1
+        if at >= 0:
+            return at
+    return 0
 
 
-def _window(text: str, weights: Mapping[str, float], analyzer: Analyzer, budget: int) -> str:
+def _window(
+    text: str, weights: Mapping[str, float], analyzer: Analyzer, target: int, limit: int
+) -> _Body:
     """The passage whole if it fits, else the best run of sentences, else a cut sentence."""
-    if len(text) <= budget:
-        return text
+    if len(text) <= target:
+        return _Body(0, len(text), False, False, text)
     spans = sentence_spans(text)
     terms = [
         {t.term for t in analyzer.tokens(text[s:e]) if weights.get(t.term, 0) > 0} for s, e in spans
@@ -91,31 +116,26 @@ def _window(text: str, weights: Mapping[str, float], analyzer: Analyzer, budget:
     for i in range(len(spans)):
         seen: set[str] = set()
         for j in range(i, len(spans)):
-            length = spans[j][1] - spans[i][0] + (1 if i > 0 else 0) + (1 if j < len(spans) - 1 else 0)
-            if length > budget:
+            if _run_len(spans, i, j) > limit:
                 break
             seen |= terms[j]
             key = (sum(weights[t] for t in seen), -(j - i), -i)
             if best is None or key > best:
                 best, best_run = key, (i, j)
     if best is None:
-        return _cut_sentence(text, spans, terms, weights, analyzer, budget)
+        return _cut_sentence(text, spans, terms, weights, analyzer, target)
     i, j = best_run
-    # Fill the remaining room with following, then preceding, whole sentences.
-    while j + 1 < len(spans) and _run_len(spans, i, j + 1) <= budget:
+    # Fill what room is left up to the target with following, then preceding, sentences.
+    while j + 1 < len(spans) and _run_len(spans, i, j + 1) <= target:
         j += 1
-    while i > 0 and _run_len(spans, i - 1, j) <= budget:
+    while i > 0 and _run_len(spans, i - 1, j) <= target:
         i -= 1
-    return _run_text(text, spans, i, j)
+    start, end = spans[i][0], spans[j][1]
+    return _Body(start, end, i > 0, j < len(spans) - 1, text[start:end])
 
 
 def _run_len(spans: list[tuple[int, int]], i: int, j: int) -> int:
     return spans[j][1] - spans[i][0] + (1 if i > 0 else 0) + (1 if j < len(spans) - 1 else 0)
-
-
-def _run_text(text: str, spans: list[tuple[int, int]], i: int, j: int) -> str:
-    body = text[spans[i][0] : spans[j][1]]
-    return (ELLIPSIS if i > 0 else "") + body + (ELLIPSIS if j < len(spans) - 1 else "")
 
 
 def _cut_sentence(
@@ -125,7 +145,7 @@ def _cut_sentence(
     weights: Mapping[str, float],
     analyzer: Analyzer,
     budget: int,
-) -> str:
+) -> _Body:
     """A window of words from the best sentence, centred on its matching words."""
     scores = [sum(weights[t] for t in found) for found in terms]
     best = max(range(len(spans)), key=lambda n: scores[n]) if spans else 0
@@ -138,9 +158,8 @@ def _cut_sentence(
     left = max(0, min(centre - room // 2, len(sentence) - room))
     left = max((m for m in marks if m <= left), default=0)
     piece = _cut_words(sentence[left:], room)
-    prefix = ELLIPSIS if start + left > 0 else ""
-    suffix = ELLIPSIS if start + left + len(piece) < len(text) else ""
-    return f"{prefix}{piece}{suffix}"
+    begin = start + left
+    return _Body(begin, begin + len(piece), begin > 0, begin + len(piece) < len(text), piece)
 
 
 def _cut_words(text: str, limit: int) -> str:

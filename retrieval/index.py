@@ -80,7 +80,7 @@ class CorpusIndex:
     def passage_terms(self, article: Article, passage: Passage) -> list[str]:
         """The indexed terms of a passage: its own words and its context's."""
         text = passage.text(article.text)
-        context = passage.context()
+        context = passage.context(article.text)
         return self.analyzer.terms(f"{text}\n{context}" if context else text)
 
     def article(self, article_id: str) -> Article:

@@ -8,7 +8,13 @@ from dataclasses import dataclass
 
 from retrieval.articles import Article
 from retrieval.sentences import sentence_spans
-from retrieval.speakers import Attribution, context_speaker, named_speaker, needs_speaker
+from retrieval.speakers import (
+    Attribution,
+    context_speaker,
+    full_name,
+    named_speaker,
+    needs_speaker,
+)
 
 # A paragraph longer than this is cut into runs of whole sentences.
 MAX_PASSAGE_CHARS = 500
@@ -20,9 +26,10 @@ _HEADING_MAX_CHARS = 80
 class Passage:
     """A span of an article's text, with what its neighbours say about it.
 
-    ``speaker`` is the person a quote is attributed to in the neighbouring text
-    when the passage itself does not name them; ``attribution`` is the span of
-    the article's text that names them; ``heading`` a subheading above it.
+    ``speaker`` is the person the passage's quote is attributed to and
+    ``attribution`` the span of the article's text that names them, which may
+    lie inside the passage or in the paragraph before it; ``heading`` is a
+    subheading above it.
     """
 
     article_id: str
@@ -36,9 +43,16 @@ class Passage:
     def text(self, article_text: str) -> str:
         return article_text[self.start : self.end]
 
-    def context(self) -> str:
-        """Words indexed with the passage though they stand outside it."""
-        return " ".join(part for part in (self.speaker, self.heading) if part)
+    def context(self, article_text: str) -> str:
+        """Words indexed with the passage though they stand outside it.
+
+        The words of the speaker's full name that the passage lacks are added,
+        so "According to Janet Davis, ..." finds a quote that says only "Davis".
+        """
+        text = self.text(article_text)
+        words = self.speaker.split() if self.speaker else []
+        missing = [w for w in words if w not in text]
+        return " ".join(part for part in (" ".join(missing), self.heading) if part)
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -55,54 +69,80 @@ def is_heading(paragraph: str) -> bool:
     )
 
 
+@dataclass
+class _Group:
+    """Consecutive paragraphs that become one passage (before long ones are cut)."""
+
+    start: int
+    end: int
+    speaker: str | None = None
+    attribution: tuple[int, int] | None = None
+    heading: str | None = None
+
+
 def split_article(article: Article) -> list[Passage]:
-    """Every passage of an article, in reading order."""
+    """Every passage of an article, in reading order.
+
+    A passage is a paragraph, joined by the quote paragraphs that follow it
+    without naming their speaker (so a quote stays with whoever says it),
+    up to MAX_PASSAGE_CHARS; a longer paragraph is cut into runs of sentences.
+    """
     text = article.text
     paragraphs = paragraph_spans(text)
-    passages: list[Passage] = []
+    groups: list[_Group] = []
     heading: str | None = None
-    # The speaker a run-on quote inherits, and the span that named them.
-    carried: tuple[str, tuple[int, int]] | None = None
     for index, (p_start, p_end) in enumerate(paragraphs):
         paragraph = text[p_start:p_end]
         if is_heading(paragraph) and index + 1 < len(paragraphs):
             heading = paragraph
-            carried = None
             continue
-        speaker: str | None = None
-        attribution: tuple[int, int] | None = None
-        if needs_speaker(paragraph) and index > 0:
-            previous_start, previous_end = paragraphs[index - 1]
-            previous = text[previous_start:previous_end]
-            found = named_speaker(previous)
-            if found is None and carried is not None:
-                speaker, attribution = carried
-            else:
-                found = found or context_speaker(previous)
-                if found is not None:
-                    speaker = found.name
-                    attribution = _sentence_around(text, previous_start, previous, found)
         own = named_speaker(paragraph)
-        carried = (speaker, attribution) if speaker and attribution else None
-        if own is not None:
-            carried = (own.name, _sentence_around(text, p_start, paragraph, own))
-        for start, end in _chunks(text, p_start, p_end):
-            chunk_speaker = speaker
-            if chunk_speaker is None and own is not None and own.name not in text[start:end]:
-                chunk_speaker = own.name
+        last = groups[-1] if groups and heading is None else None
+        if own is None and needs_speaker(paragraph) and last is not None:
+            if last.speaker is None:
+                _attribute(last, text, paragraphs[index - 1])
+            if last.speaker is not None and p_end - last.start <= MAX_PASSAGE_CHARS:
+                last.end = p_end
+                continue
+            group = _Group(p_start, p_end, heading=heading)
+            if last.speaker is not None:
+                group.speaker, group.attribution = last.speaker, last.attribution
+            else:
+                _attribute(group, text, paragraphs[index - 1])
+        else:
+            group = _Group(p_start, p_end, heading=heading)
+            if own is not None:
+                group.speaker = own.name
+                group.attribution = _sentence_around(text, p_start, paragraph, own)
+        groups.append(group)
+        heading = None
+    passages: list[Passage] = []
+    for group in groups:
+        if group.speaker:
+            group.speaker = full_name(group.speaker, text)
+        for start, end in _chunks(text, group.start, group.end):
             passages.append(
                 Passage(
                     article_id=article.id,
                     ordinal=len(passages),
                     start=start,
                     end=end,
-                    speaker=chunk_speaker,
-                    attribution=attribution,
-                    heading=heading,
+                    speaker=group.speaker,
+                    attribution=group.attribution,
+                    heading=group.heading,
                 )
             )
-        heading = None
     return passages
+
+
+def _attribute(group: _Group, text: str, previous_span: tuple[int, int]) -> None:
+    """Name the group's speaker from the paragraph before it, where that names one."""
+    start, end = previous_span
+    previous = text[start:end]
+    found = context_speaker(previous)
+    if found is not None:
+        group.speaker = found.name
+        group.attribution = _sentence_around(text, start, previous, found)
 
 
 def _sentence_around(text: str, offset: int, paragraph: str, found: Attribution) -> tuple[int, int]:

@@ -16,6 +16,10 @@ QUESTION_FRAME = frozenset(
     "according please explain describe summarize summarise gonna wanna hey hi hello thanks"
     " thank anybody".split()
 )
+# Verbs that, followed by "me" or "us", ask the bot for something ("give me a
+# recipe", "show me ..."): the request, not its subject.
+_REQUEST_VERBS = frozenset("give show tell help teach send find get recommend remind".split())
+_REQUEST_OBJECTS = frozenset(("me", "us"))
 
 
 @dataclass(frozen=True)
@@ -43,9 +47,11 @@ def analyze_query(text: str, analyzer: Analyzer, scorer: BM25Scorer, fuzzy: bool
     """The terms of a question, with unknown words corrected to a near index term."""
     terms: list[str] = []
     corrected: dict[str, str] = {}
-    for match in WORD.finditer(text):
-        word = match.group()
-        if normalize(word) in QUESTION_FRAME:
+    words = [m.group() for m in WORD.finditer(text)]
+    for position, word in enumerate(words):
+        plain = normalize(word)
+        following = normalize(words[position + 1]) if position + 1 < len(words) else ""
+        if plain in QUESTION_FRAME or (plain in _REQUEST_VERBS and following in _REQUEST_OBJECTS):
             continue
         term = analyzer.term(word)
         if term is None:

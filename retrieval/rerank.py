@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 WINDOW = 3
-PROXIMITY_WEIGHT = 1.0
+PROXIMITY_WEIGHT = 0.5
 
 
 def proximity_bonus(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from retrieval.analysis import Analyzer
 from retrieval.answer import Answer, Source
@@ -46,6 +46,7 @@ class Retriever:
         index = open_index(settings.corpus, settings.index, analyzer, params)
         options = SearchOptions(
             top_k=retrieval.top_k,
+            target_chars=settings.excerpts.target_chars,
             max_chars=settings.excerpts.max_chars,
             min_coverage=retrieval.min_coverage,
             fuzzy=analysis.fuzzy,
@@ -54,9 +55,7 @@ class Retriever:
 
     def ask(self, question: str, top_k: int | None = None) -> Answer:
         """The best excerpts for a question; ``Answer.results`` is empty when nothing fits."""
-        options = self.options
-        if top_k is not None:
-            options = SearchOptions(top_k, options.max_chars, options.min_coverage, options.fuzzy)
+        options = self.options if top_k is None else replace(self.options, top_k=top_k)
         return search(self.index, question, options)
 
     def articles(self) -> list[ArticleInfo]:

@@ -16,8 +16,11 @@ from retrieval.rerank import proximity_bonus
 
 # How many top passages are looked at to fill top-k after merging duplicates.
 POOL_FACTOR = 8
-# Token-set overlap above which two excerpts count as the same passage.
-NEAR_DUPLICATE = 0.7
+# Word-set overlap (Jaccard) above which two passages count as the same.
+NEAR_DUPLICATE = 0.85
+# A quotation this long, word for word in two passages, makes them the same quote.
+SAME_QUOTE_CHARS = 40
+_QUOTED = re.compile(r"[\"“]([^\"“”]{%d,})[\"”]" % SAME_QUOTE_CHARS)
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,8 @@ class SearchOptions:
     """What a search returns and when it declines to answer."""
 
     top_k: int = 3
-    max_chars: int = 300
+    target_chars: int = 300
+    max_chars: int = 400
     min_coverage: float = 0.45
     fuzzy: bool = True
 
@@ -46,25 +50,30 @@ def search(index: CorpusIndex, question: str, options: SearchOptions) -> Answer:
     if not candidates or max(c.coverage for c in candidates) < options.min_coverage:
         return empty
     results: list[Result] = []
-    kept_tokens: list[set[str]] = []
+    kept: list[tuple[set[str], set[str]]] = []
     for candidate in candidates:
         if candidate.coverage < options.min_coverage / 2:
             continue
         passage = index.passages[candidate.passage]
         article = index.article(passage.article_id)
         excerpt = make_excerpt(
-            article.text, passage, query.weights, index.analyzer, options.max_chars
+            article.text,
+            passage,
+            query.weights,
+            index.analyzer,
+            options.target_chars,
+            options.max_chars,
         )
-        tokens = _token_set(index.passage_text(candidate.passage))
+        fingerprint = _fingerprint(index.passage_text(candidate.passage))
         sources = _sources(index, candidate.passage)
-        duplicate = _near_duplicate(tokens, kept_tokens)
+        duplicate = _near_duplicate(fingerprint, kept)
         if duplicate is not None:
             merged = _merge_sources(results[duplicate].sources, sources)
             results[duplicate] = _with_sources(results[duplicate], merged)
             continue
         if len(results) == options.top_k:
             continue
-        kept_tokens.append(tokens)
+        kept.append(fingerprint)
         results.append(
             Result(
                 excerpt=excerpt.text,
@@ -117,15 +126,22 @@ def _with_sources(result: Result, sources: tuple[Source, ...]) -> Result:
     return Result(result.excerpt, result.score, sources, result.highlights, result.speaker)
 
 
-def _token_set(text: str) -> set[str]:
-    return set(re.findall(r"\w+", normalize(text)))
+def _fingerprint(text: str) -> tuple[set[str], set[str]]:
+    """A passage's set of words and its long quotations, for spotting copies."""
+    words = set(re.findall(r"\w+", normalize(text)))
+    quotes = {" ".join(re.findall(r"\w+", normalize(q))) for q in _QUOTED.findall(text)}
+    return words, quotes
 
 
-def _near_duplicate(tokens: set[str], kept: list[set[str]]) -> int | None:
-    for position, other in enumerate(kept):
-        smaller = min(len(tokens), len(other)) or 1
-        if len(tokens & other) / smaller >= NEAR_DUPLICATE and len(tokens | other) and (
-            len(tokens & other) / len(tokens | other) >= NEAR_DUPLICATE / 1.4
-        ):
+def _near_duplicate(
+    fingerprint: tuple[set[str], set[str]], kept: list[tuple[set[str], set[str]]]
+) -> int | None:
+    """The position of a kept passage that is a copy of this one (wire copy, same quote)."""
+    words, quotes = fingerprint
+    for position, (other_words, other_quotes) in enumerate(kept):
+        if quotes & other_quotes:
+            return position
+        union = len(words | other_words)
+        if union and len(words & other_words) / union >= NEAR_DUPLICATE:
             return position
     return None

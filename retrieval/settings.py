@@ -49,9 +49,10 @@ class RetrievalSettings:
 
 @dataclass(frozen=True)
 class ExcerptSettings:
-    """How much of a passage is quoted."""
+    """How much of a passage is quoted: ``target_chars`` usually, never over ``max_chars``."""
 
-    max_chars: int = 300
+    target_chars: int = 300
+    max_chars: int = 400
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ _CHECKS: dict[str, tuple[typing.Callable[[Any], bool], str]] = {
     "retrieval.delta": (lambda v: v is None or v >= 0, "must be >= 0"),
     "retrieval.top_k": (lambda v: 1 <= v <= 25, "must be between 1 and 25"),
     "retrieval.min_coverage": (lambda v: 0 <= v <= 1, "must be between 0 and 1"),
+    "excerpts.target_chars": (lambda v: 80 <= v <= 400, "must be between 80 and 400"),
     "excerpts.max_chars": (lambda v: 80 <= v <= 400, "must be between 80 and 400"),
     "bot.prefix": (lambda v: bool(v.strip()), "must not be empty"),
     "bot.cooldown_seconds": (lambda v: v >= 0, "must be >= 0"),

@@ -31,14 +31,20 @@ _NOT_NAMES = frozenset(
     Superior Court Supreme Federal State Government Department Office Ministry University
     Right-leaning Left-leaning Fervent Former Another Several Some Many Most All Both
     Hey Ho Yes No Oh Well Again Unfortunately Obviously Sometimes Voters Others Protesters
+    More Less Few Everyone Nobody Officials Critics Supporters Residents People Councillors
     """.split()
 )
 _QUOTE_OPEN = re.compile(r"^\s*[\"“‘']")
 _AFTER_QUOTE = re.compile(rf"[\"”’]\s*(?:--\s*|—\s*)?(?P<name>{_NAME})\s+(?:\w+ly\s+)?{_SPEECH}\b")
 _SAID_NAME = re.compile(rf"[\"”’,]\s*{_SPEECH}\s+(?P<name>{_NAME})")
-_NAME_SAID = re.compile(rf"(?P<name>{_NAME})\s+(?:\w+ly\s+|also\s+|later\s+)?{_SPEECH}\b")
-_PRONOUN_SAID = re.compile(rf"[\"”’,]\s*(?:he|she|they)\s+{_SPEECH}\b")
-_ANY_NAME = re.compile(_NAME)
+_NAME_SAID = re.compile(
+    rf"(?P<name>{_NAME})(?:,[^,;\"“”]{{3,90}},)?\s+(?:\w+ly\s+|also\s+|later\s+)?{_SPEECH}\b"
+)
+# A slideshow or pull quote signed with a dash: “...” -- Ford says ...
+_DASHED = re.compile(rf"[\"”’]\s*(?:--|–|—)\s*(?P<name>{_NAME})")
+_PRONOUN_SAID = re.compile(
+    rf"[\"”’,]\s*(?:he|she|they)\s+{_SPEECH}\b|^\s*(?:He|She|They)\s+(?:\w+ly\s+)?{_SPEECH}\b"
+)
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,7 @@ def is_quote(paragraph: str) -> bool:
 
 def named_speaker(paragraph: str) -> Attribution | None:
     """The speaker the paragraph itself names in an attribution ("…,” Kelly said)."""
-    for pattern in (_AFTER_QUOTE, _SAID_NAME, _NAME_SAID):
+    for pattern in (_AFTER_QUOTE, _SAID_NAME, _NAME_SAID, _DASHED):
         for match in pattern.finditer(paragraph):
             name = _person(match.group("name"))
             if name:
@@ -73,25 +79,31 @@ def needs_speaker(paragraph: str) -> bool:
 
 
 def context_speaker(previous: str) -> Attribution | None:
-    """The person a preceding paragraph names: its attributed speaker, else its first name."""
-    found = named_speaker(previous)
-    if found:
-        return found
-    for match in _ANY_NAME.finditer(previous):
-        name = _person(match.group())
-        if name:
-            return Attribution(name, match.start(), match.end())
-    return None
+    """The person a preceding paragraph names as saying something, if any."""
+    return named_speaker(previous)
 
 
 def _person(candidate: str) -> str | None:
     """Strip titles and sentence-initial words; keep what looks like a person's name."""
-    words = candidate.split()
-    while words and words[0].rstrip(".") in _NOT_NAMES | {w.rstrip(".") for w in _NOT_NAMES}:
-        words.pop(0)
-    words = [w.rstrip(".") for w in words]
-    if not words or any(w.endswith(("'s", "’s")) for w in words):
+    words = [w.rstrip(".") for w in candidate.split()]
+    # Keep the run of words after the last title or institution word.
+    kept: list[str] = []
+    for word in reversed(words):
+        if word in _NOT_NAMES:
+            break
+        kept.insert(0, word)
+    if not kept or any(w.endswith(("'s", "’s")) for w in kept):
         return None
-    if any(w in _NOT_NAMES for w in words):
-        return None
-    return " ".join(words)
+    return " ".join(kept)
+
+
+def full_name(name: str, text: str) -> str:
+    """The fullest form of a name the text uses ("Davis" -> "Janet Davis")."""
+    if " " in name:
+        return name
+    best = name
+    for match in re.finditer(rf"((?:{_CAP}\s+){{1,4}}){re.escape(name)}\b", text):
+        person = _person(match.group())
+        if person and person.endswith(name) and len(person) > len(best):
+            best = person
+    return best
