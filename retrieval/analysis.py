@@ -36,9 +36,6 @@ _MONTHS = {
     "sept": "september", "oct": "october", "nov": "november", "dec": "december",
 }  # fmt: skip
 
-# Bumped whenever analysis, cleaning or passage splitting changes what is indexed.
-ANALYSIS_VERSION = 2
-
 _REPEATS = re.compile(r"(.)\1+")
 
 
@@ -76,7 +73,7 @@ class Analyzer:
 
     def describe(self) -> dict[str, object]:
         """What a saved index must agree on with the analyzer that reads it."""
-        return {"stemmer": self.stemmer_name, "stopwords": self.use_stopwords, "version": ANALYSIS_VERSION}
+        return {"stemmer": self.stemmer_name, "stopwords": self.use_stopwords, "version": 1}
 
     def is_stopword(self, word: str) -> bool:
         return normalize(word).replace("'", "") in self._stopwords

@@ -36,6 +36,8 @@ class Query:
     weights: dict[str, float]
     unknown: tuple[str, ...]
     corrected: dict[str, str]
+    # Terms of words capitalised inside the question: names and titles.
+    proper: frozenset[str] = frozenset()
 
 
 def coverage_weight(df: int, n: int) -> float:
@@ -47,11 +49,14 @@ def analyze_query(text: str, analyzer: Analyzer, scorer: BM25Scorer, fuzzy: bool
     """The terms of a question, with unknown words corrected to a near index term."""
     terms: list[str] = []
     corrected: dict[str, str] = {}
+    proper: set[str] = set()
     words = [m.group() for m in WORD.finditer(text)]
     for position, word in enumerate(words):
         plain = normalize(word)
         following = normalize(words[position + 1]) if position + 1 < len(words) else ""
         if plain in QUESTION_FRAME or (plain in _REQUEST_VERBS and following in _REQUEST_OBJECTS):
+            continue
+        if plain == "going" and following == "to":  # the future tense, not a movement
             continue
         term = analyzer.term(word)
         if term is None:
@@ -64,12 +69,14 @@ def analyze_query(text: str, analyzer: Analyzer, scorer: BM25Scorer, fuzzy: bool
                 corrected[word] = fixed
                 term = fixed
         terms.append(term)
+        if position > 0 and word[:1].isupper() and word != "I":
+            proper.add(term)
     n = scorer.size
     # A word no passage has counts as the rarest known word: in a small corpus
     # it is as often a paraphrase as a sign that the question is off-topic.
     weights = {t: coverage_weight(max(scorer.df(t), 1), n) for t in dict.fromkeys(terms)}
     unknown = tuple(t for t in weights if not scorer.has_term(t))
-    return Query(text, tuple(terms), weights, unknown, corrected)
+    return Query(text, tuple(terms), weights, unknown, corrected, frozenset(proper))
 
 
 def correct(word: str, analyzer: Analyzer, scorer: BM25Scorer) -> str | None:

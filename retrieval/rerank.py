@@ -1,34 +1,29 @@
-"""Re-ranking: BM25's best passages reordered by how closely they hold the question's words.
+"""Re-ranking: BM25's best passages adjusted by what a bag of words misses.
 
-BM25 sees a passage as a bag of words. Questions name things in phrases
-("stay on as mayor", "Project Traveller"), so a passage where neighbouring
-question terms stand near each other gets a bonus, weighted by how specific
-the pair is.
+Two signals, both generic: a name or title that the question capitalises and
+the passage capitalises too ("the Premier" is the office, not "premier" the
+adjective); and how much of the question's weight the passage matches at all,
+since BM25 lets one rare name outscore a passage that answers the question.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-WINDOW = 3
-PROXIMITY_WEIGHT = 0.5
+from retrieval.analysis import Token
+
+CASE_WEIGHT = 1.0
+COVERAGE_WEIGHT = 2.0
 
 
-def proximity_bonus(
-    passage_terms: Sequence[str], query_terms: Sequence[str], weights: Mapping[str, float]
+def case_bonus(
+    tokens: Sequence[Token], text: str, proper: frozenset[str], weights: Mapping[str, float]
 ) -> float:
-    """Sum over adjacent question-term pairs found within WINDOW terms of each other."""
-    positions: dict[str, list[int]] = {}
-    wanted = set(query_terms)
-    for at, term in enumerate(passage_terms):
-        if term in wanted:
-            positions.setdefault(term, []).append(at)
-    bonus = 0.0
-    pairs = {(a, b) for a, b in zip(query_terms, query_terms[1:]) if a != b}
-    for first, second in pairs:
-        left, right = positions.get(first), positions.get(second)
-        if not left or not right:
-            continue
-        if min(abs(i - j) for i in left for j in right) <= WINDOW:
-            bonus += min(weights.get(first, 0.0), weights.get(second, 0.0))
-    return PROXIMITY_WEIGHT * bonus
+    """The weights of the question's capitalised terms that the passage also capitalises."""
+    found = {t.term for t in tokens if t.term in proper and text[t.start : t.start + 1].isupper()}
+    return CASE_WEIGHT * sum(weights.get(term, 0.0) for term in found)
+
+
+def with_coverage(score: float, coverage: float) -> float:
+    """A score raised by the share of the question's weight the passage matches."""
+    return score * (1 + COVERAGE_WEIGHT * coverage)

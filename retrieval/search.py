@@ -12,7 +12,7 @@ from retrieval.answer import Answer, Result, Source
 from retrieval.excerpts import make_excerpt
 from retrieval.index import CorpusIndex
 from retrieval.query import Query, analyze_query
-from retrieval.rerank import proximity_bonus
+from retrieval.rerank import case_bonus, with_coverage
 
 # How many top passages are looked at to fill top-k after merging duplicates.
 POOL_FACTOR = 8
@@ -100,11 +100,12 @@ def rank(index: CorpusIndex, query: Query, pool: int) -> list[Candidate]:
     candidates = []
     for scored, cover in zip(top, covered):
         passage = index.passages[scored.passage]
-        terms = index.passage_terms(index.article(passage.article_id), passage)
-        bonus = proximity_bonus(terms, query.terms, query.weights)
-        candidates.append(
-            Candidate(scored.passage, scored.score + bonus, float(cover / total) if total else 0.0)
-        )
+        article = index.article(passage.article_id)
+        text = passage.text(article.text)
+        tokens = index.analyzer.tokens(text)
+        coverage = float(cover / total) if total else 0.0
+        score = scored.score + case_bonus(tokens, text, query.proper, query.weights)
+        candidates.append(Candidate(scored.passage, with_coverage(score, coverage), coverage))
     candidates.sort(key=lambda c: (-c.score, c.passage))
     return candidates
 

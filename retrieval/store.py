@@ -30,9 +30,27 @@ FORMAT_VERSION = 1
 INDEX_FILE = "index.json.gz"
 
 
+# The modules whose code decides what is indexed: a saved index made by other
+# code is rebuilt rather than trusted.
+_PIPELINE = (
+    "analysis", "articles", "cleaning", "irregular", "passages", "sentences", "speakers",
+    "stopwords", "store",
+)  # fmt: skip
+
+
+def pipeline_digest() -> str:
+    """A digest of the code that turns articles into indexed passages."""
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for name in _PIPELINE:
+        digest.update((here / f"{name}.py").read_bytes())
+    return digest.hexdigest()
+
+
 def corpus_fingerprint(folder: Path, analyzer: Analyzer) -> str:
-    """Names, sizes and modification times of the corpus files, and the analyzer."""
+    """Names, sizes and modification times of the corpus files, the analyzer and its code."""
     digest = hashlib.sha256(json.dumps(analyzer.describe(), sort_keys=True).encode())
+    digest.update(pipeline_digest().encode())
     for path in corpus_files(folder):
         stat = path.stat()
         digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
