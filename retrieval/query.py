@@ -107,7 +107,8 @@ def correct(word: str, analyzer: Analyzer, scorer: BM25Scorer) -> str | None:
 
 
 def _edits(word: str) -> set[str]:
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    """Words one edit away, keeping the first letter (people rarely mistype it)."""
+    splits = [(word[:i], word[i:]) for i in range(1, len(word) + 1)]
     deletes = {a + b[1:] for a, b in splits if b}
     transposes = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
     replaces = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
