@@ -49,8 +49,12 @@ class Token:
 
 
 def normalize(text: str) -> str:
-    """Unicode-normalise (NFKC), fold quotes and dashes, and case-fold."""
-    return unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
+    """Unicode-normalise (NFKC), fold quotes and dashes, drop accents, and case-fold."""
+    text = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 class Analyzer:
@@ -97,11 +101,24 @@ class Analyzer:
         """The index term of one word, or None for a stopword."""
         return self._term(word)
 
-    def _term_uncached(self, word: str) -> str | None:
+    def surface(self, word: str) -> str:
+        """A word as written, normalised and without possessive: "Frances's" -> "frances"."""
         word = normalize(word)
         if word.endswith("'s"):
             word = word[:-2]
-        word = word.replace("'", "")
+        return word.replace("'", "")
+
+    def stemming_changes(self, word: str) -> bool:
+        """Whether the stemmer cuts this word ("france" -> "franc"), not just its spelling."""
+        surface = self.surface(word)
+        return self._stemmer is not None and self._stemmer.stemWord(surface) != surface
+
+    def surfaces(self, text: str) -> set[str]:
+        """The distinct written forms of the words of a text."""
+        return {self.surface(m.group()) for m in WORD.finditer(text.translate(_FOLD))}
+
+    def _term_uncached(self, word: str) -> str | None:
+        word = self.surface(word)
         if not word or word in self._stopwords:
             return None
         word = _MONTHS.get(word) or IRREGULAR.get(word, word)

@@ -63,7 +63,9 @@ def make_article(fields: dict[str, Any], raw_text: str, where: str, default_id: 
         meta[key] = str(value).strip() if value is not None and str(value).strip() else None
     article_id = meta.pop("id") or default_id
     if not _ID.match(article_id):
-        raise ArticleError(f"{where}: id {article_id!r} may use only letters, digits, '_', '-', '.'")
+        raise ArticleError(
+            f"{where}: id {article_id!r} may use only letters, digits, '_', '-', '.'"
+        )
     extra = {k: _plain(v) for k, v in fields.items() if k not in KNOWN_FIELDS and k != "text"}
     return Article(id=article_id, text=text, extra=extra, **meta)
 
@@ -145,7 +147,9 @@ def _read_text(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_ARTICLE_BYTES:
-            raise ArticleError(f"{path}: file is too large ({size} bytes, limit {MAX_ARTICLE_BYTES})")
+            raise ArticleError(
+                f"{path}: file is too large ({size} bytes, limit {MAX_ARTICLE_BYTES})"
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise ArticleError(f"{path}: file not found") from None

@@ -16,10 +16,17 @@ _BLOCK_TAG = re.compile(
     r"\b[^>]*>",
     re.IGNORECASE,
 )
-# An inline run (bold quote, italic caption) that starts after other text on
-# the same line begins a new paragraph: slideshows put a quote with its
-# attribution and a photo caption side by side with nothing but tags between.
-_RUN_START = re.compile(r"(?<=\S)[ \t]*<\s*(?:strong|em|b|i)\b[^>]*>", re.IGNORECASE)
+# An inline run (bold quote, italic caption) that follows other text on the
+# same line begins a new paragraph when it is a block of its own: it follows
+# another run or a finished sentence, or is long enough to be a caption.
+# Slideshows put a quote with its attribution and a photo caption side by side
+# with nothing but tags between them; a bold word inside a sentence stays put.
+_RUN = re.compile(
+    r"(?P<before>\S)(?P<space>[ \t]*)(?P<open><\s*(?P<tag>strong|em|b|i)\b[^>]*>)"
+    r"(?P<inner>.*?)(?=<\s*/\s*(?P=tag)\s*>|\n|$)",
+    re.IGNORECASE,
+)
+_RUN_CAPTION_CHARS = 60
 _SCRIPT = re.compile(r"<\s*(script|style)\b.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _TAG = re.compile(r"</?\s*[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
@@ -46,6 +53,15 @@ def looks_like_markup(text: str) -> bool:
     return bool(_TAG.search(text) or re.search(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+);", text, re.I))
 
 
+def _run_break(match: re.Match[str]) -> str:
+    before = match.group("before")
+    own_block = (
+        before in '>.!?”"…' or len(_TAG.sub("", match.group("inner")).strip()) >= _RUN_CAPTION_CHARS
+    )
+    joint = "\n\n" if own_block else match.group("space")
+    return f"{before}{joint}{match.group('open')}{match.group('inner')}"
+
+
 def clean_text(raw: str) -> str:
     """Cleaned article text: one paragraph per line, paragraphs separated by a blank line.
 
@@ -58,7 +74,7 @@ def clean_text(raw: str) -> str:
         text = _SCRIPT.sub(" ", text)
         text = _COMMENT.sub(" ", text)
         text = _BLOCK_TAG.sub("\n\n", text)
-        text = _RUN_START.sub("\n\n", text)
+        text = _RUN.sub(_run_break, text)
         text = _TAG.sub("", text)
     if "&" in text:
         text = html.unescape(text)

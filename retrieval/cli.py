@@ -40,9 +40,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", metavar="FILE", help="config file (default: $STORYBOT_CONFIG or the project's config/storybot.yaml)")
-    common.add_argument("--corpus", metavar="DIR", type=Path, help="corpus folder (overrides the config)")
-    common.add_argument("--index", metavar="DIR", type=Path, help="index folder (overrides the config)")
+    common.add_argument(
+        "--config",
+        metavar="FILE",
+        help="config file (default: $STORYBOT_CONFIG or the project's config/storybot.yaml)",
+    )
+    common.add_argument(
+        "--corpus", metavar="DIR", type=Path, help="corpus folder (overrides the config)"
+    )
+    common.add_argument(
+        "--index", metavar="DIR", type=Path, help="index folder (overrides the config)"
+    )
     common.add_argument(
         "--log",
         choices=("debug", "info", "warning", "error"),
@@ -54,31 +62,54 @@ def build_parser() -> argparse.ArgumentParser:
         prog="storybot",
         description="Answer questions about a news story with quoted, sourced excerpts.",
     )
-    parser.set_defaults(handler=lambda _args: parser.print_help() or 2, log="warning")
+    parser.set_defaults(handler=lambda _args: _usage(parser), log="warning")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     ask = commands.add_parser("ask", parents=[common], help="answer a question")
-    ask.add_argument("question", help='the question, or "-" to read one question per line from stdin')
+    ask.add_argument(
+        "question", help='the question, or "-" to read one question per line from stdin'
+    )
     ask.add_argument("--json", action="store_true", help="print JSON (one object per question)")
-    ask.add_argument("--top-k", type=_positive, metavar="N", help="how many excerpts (default: config)")
+    ask.add_argument(
+        "--top-k", type=_positive, metavar="N", help="how many excerpts (default: config)"
+    )
     ask.set_defaults(handler=cmd_ask)
 
     sources = commands.add_parser("sources", parents=[common], help="list the indexed articles")
     sources.add_argument("--json", action="store_true", help="print JSON")
     sources.set_defaults(handler=cmd_sources)
 
-    ev = commands.add_parser("eval", parents=[common], help="measure answer quality on a question file")
+    ev = commands.add_parser(
+        "eval", parents=[common], help="measure answer quality on a question file"
+    )
     ev.add_argument("file", type=Path, help="YAML list of {q, a, kind}")
-    ev.add_argument("--top-k", type=_positive, default=10, metavar="N", help="excerpts per question (default 10)")
-    ev.add_argument("-v", "--verbose", dest="show_misses", action="store_true", help="print each miss")
+    ev.add_argument(
+        "--top-k",
+        type=_positive,
+        default=10,
+        metavar="N",
+        help="excerpts per question (default 10)",
+    )
+    ev.add_argument(
+        "-v", "--verbose", dest="show_misses", action="store_true", help="print each miss"
+    )
     ev.set_defaults(handler=cmd_eval)
 
-    chat = commands.add_parser("chat", parents=[common], help="ask interactively; prints what the bot would post")
+    chat = commands.add_parser(
+        "chat", parents=[common], help="ask interactively; prints what the bot would post"
+    )
     chat.set_defaults(handler=cmd_chat)
 
-    run = commands.add_parser("run", parents=[common], help="run the Discord bot (token from DISCORD_TOKEN)")
+    run = commands.add_parser(
+        "run", parents=[common], help="run the Discord bot (token from DISCORD_TOKEN)"
+    )
     run.set_defaults(handler=cmd_run)
     return parser
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return 2
 
 
 def _positive(value: str) -> int:
@@ -158,7 +189,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.show_misses:
         for outcome in report.misses():
             q = outcome.question
-            got = outcome.answer.results[0].excerpt.replace("\n", " ") if outcome.answer.found else "(no answer)"
+            got = (
+                outcome.answer.results[0].excerpt.replace("\n", " ")
+                if outcome.answer.found
+                else "(no answer)"
+            )
             where = f"rank {outcome.rank}" if outcome.rank else "not found"
             expected = " | ".join(q.a) if q.a else "no answer"
             print(f"MISS [{q.kind}] {q.q}\n  expected: {expected} ({where})\n  first: {got}")

@@ -59,7 +59,9 @@ class Report:
         return _share(self._in_scope(), lambda o: o.answer.found)
 
     def abstained(self) -> float:
-        return _share([o for o in self.outcomes if not o.question.in_scope], lambda o: not o.answer.found)
+        return _share(
+            [o for o in self.outcomes if not o.question.in_scope], lambda o: not o.answer.found
+        )
 
     def excerpt_lengths(self) -> list[int]:
         return [len(r.excerpt) for o in self.outcomes for r in o.answer.results]
@@ -68,7 +70,9 @@ class Report:
         return sum(looks_like_markup(r.excerpt) for o in self.outcomes for r in o.answer.results)
 
     def misses(self) -> list[Outcome]:
-        return [o for o in self.outcomes if (o.rank != 1 if o.question.in_scope else o.answer.found)]
+        return [
+            o for o in self.outcomes if (o.rank != 1 if o.question.in_scope else o.answer.found)
+        ]
 
     def lines(self, top_k: int) -> list[str]:
         """The report as printed by `storybot eval`."""

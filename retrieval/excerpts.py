@@ -34,7 +34,7 @@ def make_excerpt(
     target_chars: int = 300,
     max_chars: int = 400,
 ) -> Excerpt:
-    """The best part of a passage for a question: about ``target_chars``, never over ``max_chars``."""
+    """The best part of a passage for a question: about target_chars, never over max_chars."""
     text = article_text[passage.start : passage.end]
     body = _window(text, weights, analyzer, target_chars, max_chars)
     lead = ""

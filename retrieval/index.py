@@ -27,6 +27,8 @@ class CorpusIndex:
     passages: list[Passage] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     scorer: BM25Scorer = field(init=False)
+    # Every word as written in the corpus, to tell names from their stems.
+    surfaces: set[str] = field(default_factory=set)
     # Passages with the same words (wire copy, a quote repeated) share a group.
     groups: list[int] = field(default_factory=list)
     _article_pos: dict[str, int] = field(default_factory=dict)
@@ -71,6 +73,7 @@ class CorpusIndex:
         offset = len(self.passages)
         self._article_pos[article.id] = len(self.articles)
         self.articles.append(article)
+        self.surfaces |= self.analyzer.surfaces(article.text)
         for n, passage in enumerate(passages):
             self.passages.append(passage)
             self._assign_group(offset + n, article.text[passage.start : passage.end])

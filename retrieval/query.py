@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import math
 import string
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from retrieval.analysis import WORD, Analyzer, normalize
 from retrieval.scoring import BM25Scorer
 
 _LETTERS = string.ascii_lowercase
+MIN_CORRECTED_LENGTH = 5
 # Words that frame a request rather than name its subject ("according to X,
 # ...", "please explain ..."): left out of questions, as stopwords are.
 QUESTION_FRAME = frozenset(
-    "according please explain describe summarize summarise gonna wanna hey hi hello thanks"
-    " thank anybody".split()
+    """
+    according please explain describe summarize summarise gonna wanna hey hi hello
+    thanks thank anybody
+    """.split()
 )
 # Verbs that, followed by "me" or "us", ask the bot for something ("give me a
 # recipe", "show me ..."): the request, not its subject.
@@ -45,8 +49,19 @@ def coverage_weight(df: int, n: int) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
-def analyze_query(text: str, analyzer: Analyzer, scorer: BM25Scorer, fuzzy: bool = True) -> Query:
-    """The terms of a question, with unknown words corrected to a near index term."""
+def analyze_query(
+    text: str,
+    analyzer: Analyzer,
+    scorer: BM25Scorer,
+    fuzzy: bool = True,
+    surfaces: Collection[str] = (),
+) -> Query:
+    """The terms of a question, with unknown words corrected to a near index term.
+
+    A name the question capitalises that the corpus never writes, but whose
+    stem it has ("France" and "Frances" both stem to "franc"), is unknown:
+    stemming names conflates people and places.
+    """
     terms: list[str] = []
     corrected: dict[str, str] = {}
     proper: set[str] = set()
@@ -68,8 +83,16 @@ def analyze_query(text: str, analyzer: Analyzer, scorer: BM25Scorer, fuzzy: bool
             if fixed is not None:
                 corrected[word] = fixed
                 term = fixed
+        capitalised = position > 0 and word[:1].isupper() and word != "I"
+        if (
+            capitalised
+            and surfaces
+            and analyzer.surface(word) not in surfaces
+            and analyzer.stemming_changes(word)
+        ):
+            term = f"={analyzer.surface(word)}"
         terms.append(term)
-        if position > 0 and word[:1].isupper() and word != "I":
+        if capitalised:
             proper.add(term)
     n = scorer.size
     # A word no passage has counts as the rarest known word: in a small corpus
@@ -83,8 +106,9 @@ def correct(word: str, analyzer: Analyzer, scorer: BM25Scorer) -> str | None:
     """The most frequent index term one edit away from ``word``.
 
     Returns "" when the nearest word is a stopword ("wich" for "which"), and
-    None when nothing is near enough. Short words are left alone: one edit
-    turns too many of them into other real words.
+    None when nothing is near enough. Short words are left alone, and
+    four-letter ones only become stopwords: one edit turns too many of them
+    into other real words ("rain" into "ran").
     """
     plain = normalize(word).replace("'", "")
     if len(plain) < 4 or not plain.isalpha():
@@ -103,7 +127,7 @@ def correct(word: str, analyzer: Analyzer, scorer: BM25Scorer) -> str | None:
     # stopword one edit away wins over a rare index term.
     if stopword:
         return ""
-    return best[1] if best is not None else None
+    return best[1] if best is not None and len(plain) >= MIN_CORRECTED_LENGTH else None
 
 
 def _edits(word: str) -> set[str]:

@@ -174,7 +174,9 @@ class BM25Scorer:
             if p.model == "okapi":
                 score += idf * (q_freq * (k1 + 1) / (q_freq + k1 * (1 - b + b * doc_len / avgdl)))
             elif p.model == "plus":
-                score += idf * (delta + (q_freq * (k1 + 1)) / (k1 * (1 - b + b * doc_len / avgdl) + q_freq))
+                score += idf * (
+                    delta + (q_freq * (k1 + 1)) / (k1 * (1 - b + b * doc_len / avgdl) + q_freq)
+                )
             else:
                 ctd = q_freq / (1 - b + b * doc_len / avgdl)
                 score += idf * q_freq * (k1 + 1) * (ctd + delta) / (k1 + ctd + delta)
@@ -195,7 +197,11 @@ class BM25Scorer:
             return []
         scores = self.score(query, docs)
         if len(docs) > k:
-            keep = np.argpartition(-scores, k - 1)[:k]
+            # The k-th best score; ties at it go to the lowest passage positions.
+            threshold = -np.partition(-scores, k - 1)[k - 1]
+            above = np.flatnonzero(scores > threshold)
+            tied = np.flatnonzero(scores == threshold)[: k - len(above)]
+            keep = np.concatenate([above, tied])
             docs, scores = docs[keep], scores[keep]
         order = np.lexsort((docs, -scores))
         return [Scored(int(docs[i]), float(scores[i])) for i in order]

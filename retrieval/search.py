@@ -20,7 +20,7 @@ POOL_FACTOR = 8
 NEAR_DUPLICATE = 0.85
 # A quotation this long, word for word in two passages, makes them the same quote.
 SAME_QUOTE_CHARS = 40
-_QUOTED = re.compile(r"[\"“]([^\"“”]{%d,})[\"”]" % SAME_QUOTE_CHARS)
+_QUOTED = re.compile(rf"[\"“]([^\"“”]{{{SAME_QUOTE_CHARS},}})[\"”]")
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,9 @@ class Candidate:
 def search(index: CorpusIndex, question: str, options: SearchOptions) -> Answer:
     """The best excerpts for a question, or none when the articles don't answer it."""
     scorer = index.scorer
-    query = analyze_query(question, index.analyzer, scorer, fuzzy=options.fuzzy)
+    query = analyze_query(
+        question, index.analyzer, scorer, fuzzy=options.fuzzy, surfaces=index.surfaces
+    )
     empty = Answer(question, (), len(index.articles), len(index.passages), query.terms)
     candidates = rank(index, query, options.top_k * POOL_FACTOR)
     if not candidates or max(c.coverage for c in candidates) < options.min_coverage:
@@ -98,7 +100,7 @@ def rank(index: CorpusIndex, query: Query, pool: int) -> list[Candidate]:
     for term, weight in query.weights.items():
         covered += weight * scorer.contains(term, docs)
     candidates = []
-    for scored, cover in zip(top, covered):
+    for scored, cover in zip(top, covered, strict=True):
         passage = index.passages[scored.passage]
         article = index.article(passage.article_id)
         text = passage.text(article.text)

@@ -7,11 +7,11 @@ import re
 # Words that end with a period without ending a sentence.
 _ABBREVIATIONS = frozenset(
     """
-    mr mrs ms dr prof sr jr st mt ft coun cllr sen rep gov gen lt col capt sgt cpl rev hon
-    pres supt insp det const atty no vs etc inc ltd co corp dept univ ave blvd rd est approx
-    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun
-    ont que alta sask man calif fla penn mass wash ore tex ariz colo conn ill ind kan mich
-    minn miss neb nev okla tenn wis wyo
+    mr mrs ms dr prof sr jr st mt ft coun cllr sen rep gov gen lt col capt sgt cpl rev
+    hon pres supt insp det const atty no vs etc inc ltd co corp dept univ ave blvd rd
+    est approx jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu
+    thurs fri sat sun ont que alta sask man calif fla penn mass wash ore tex ariz colo
+    conn ill ind kan mich minn miss neb nev okla tenn wis wyo
     """.split()
 )
 

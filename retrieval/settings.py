@@ -165,7 +165,8 @@ def _convert(hint: Any, value: Any, key: str, file: Path) -> Any:
     if dataclasses.is_dataclass(hint):
         if not isinstance(value, dict):
             raise ConfigError(f"{file}: '{key}' must be a mapping, got {_kind(value)}")
-        return hint(**_build(typing.cast(type, hint), value, f"{key}.", file))
+        cls = typing.cast(type, hint)
+        return cls(**_build(cls, value, f"{key}.", file))
     if origin is Literal:
         if value not in args:
             allowed = ", ".join(map(str, args))

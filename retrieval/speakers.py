@@ -20,18 +20,19 @@ _NAME = rf"{_CAP}(?:\s+{_CAP}){{0,4}}"
 # Capitalised words that start sentences or name institutions, not people.
 _NOT_NAMES = frozenset(
     """
-    The A An And But Or So Yet If In On At Of For From By To With As After Before When While
-    Although Though Because Since Meanwhile However Still Then Now Today Yesterday Tomorrow
-    He She It They We I You His Her Its Their Our My Your This That These Those There Here
-    What Who Why How Where Which Police City Council Mayor Deputy Coun Coun. Councillor
-    Councilor Premier Minister Leader Chief Judge Justice President Prime Opposition Municipal
-    Ontario Toronto Canada Canadian Monday Tuesday Wednesday Thursday Friday Saturday Sunday
-    January February March April May June July August September October November December
-    Mr. Mrs. Ms. Dr. Mr Mrs Ms Dr Sen. Rep. Gov. Professor Progressive Conservative Liberal
-    Superior Court Supreme Federal State Government Department Office Ministry University
-    Right-leaning Left-leaning Fervent Former Another Several Some Many Most All Both
-    Hey Ho Yes No Oh Well Again Unfortunately Obviously Sometimes Voters Others Protesters
-    More Less Few Everyone Nobody Officials Critics Supporters Residents People Councillors
+    The A An And But Or So Yet If In On At Of For From By To With As After Before When
+    While Although Though Because Since Meanwhile However Still Then Now Today Yesterday
+    Tomorrow He She It They We I You His Her Its Their Our My Your This That These Those
+    There Here What Who Why How Where Which Police City Council Mayor Deputy Coun Coun.
+    Councillor Councilor Premier Minister Leader Chief Judge Justice President Prime
+    Opposition Municipal Ontario Toronto Canada Canadian Monday Tuesday Wednesday
+    Thursday Friday Saturday Sunday January February March April May June July August
+    September October November December Mr. Mrs. Ms. Dr. Mr Mrs Ms Dr Sen. Rep. Gov.
+    Professor Progressive Conservative Liberal Superior Court Supreme Federal State
+    Government Department Office Ministry University Right-leaning Left-leaning Fervent
+    Former Another Several Some Many Most All Both Hey Ho Yes No Oh Well Again
+    Unfortunately Obviously Sometimes Voters Others Protesters More Less Few Everyone
+    Nobody Officials Critics Supporters Residents People Councillors
     """.split()
 )
 _QUOTE_OPEN = re.compile(r"^\s*[\"“‘']")

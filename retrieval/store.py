@@ -57,7 +57,9 @@ def corpus_fingerprint(folder: Path, analyzer: Analyzer) -> str:
     return digest.hexdigest()
 
 
-def open_index(corpus: Path, index_dir: Path | None, analyzer: Analyzer, params: BM25Params) -> CorpusIndex:
+def open_index(
+    corpus: Path, index_dir: Path | None, analyzer: Analyzer, params: BM25Params
+) -> CorpusIndex:
     """The saved index when it matches the corpus, else one rebuilt (and saved)."""
     if not corpus.is_dir():
         raise CorpusError(f"{corpus}: corpus folder not found")
@@ -106,10 +108,14 @@ def save(index: CorpusIndex, index_dir: Path, fingerprint: str) -> None:
                 raise
         os.replace(tmp.name, index_dir / INDEX_FILE)
     except OSError as exc:
-        raise IndexStoreError(f"{index_dir}: cannot write the index ({exc.strerror or exc})") from None
+        raise IndexStoreError(
+            f"{index_dir}: cannot write the index ({exc.strerror or exc})"
+        ) from None
 
 
-def _load(path: Path, fingerprint: str, analyzer: Analyzer, params: BM25Params) -> CorpusIndex | None:
+def _load(
+    path: Path, fingerprint: str, analyzer: Analyzer, params: BM25Params
+) -> CorpusIndex | None:
     if not path.exists():
         return None
     try:
@@ -128,7 +134,8 @@ def _load(path: Path, fingerprint: str, analyzer: Analyzer, params: BM25Params) 
             records = entry["passages"]
             terms = [r.pop("terms") for r in records]
             passages = [
-                Passage(article_id=article.id, ordinal=n, **_tuples(r)) for n, r in enumerate(records)
+                Passage(article_id=article.id, ordinal=n, **_tuples(r))
+                for n, r in enumerate(records)
             ]
             index.add_article(article, terms=terms, passages=passages)
         return index

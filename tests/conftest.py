@@ -1,0 +1,47 @@
+"""Shared fixtures: every path points into tmp_path; nothing touches the repo's index."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from retrieval.retriever import Retriever
+from retrieval.settings import PROJECT_ROOT, Settings, load_settings
+
+SEEDS = PROJECT_ROOT / "seeds"
+DEV_QUESTIONS = PROJECT_ROOT / "tests" / "data" / "heldout.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _no_config_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("STORYBOT_CONFIG", raising=False)
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+
+
+@pytest.fixture
+def seed_settings(tmp_path: Path) -> Settings:
+    """The project's config and seed corpus, with the index in tmp_path."""
+    return load_settings().with_paths(corpus=SEEDS, index=tmp_path / "index")
+
+
+@pytest.fixture
+def seed_retriever(seed_settings: Settings) -> Retriever:
+    return Retriever.from_settings(seed_settings)
+
+
+@pytest.fixture
+def seed_corpus(tmp_path: Path) -> Path:
+    """A copy of the seed corpus that a test may change."""
+    target = tmp_path / "corpus"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+@pytest.fixture
+def config_file(tmp_path: Path, seed_corpus: Path) -> Path:
+    """A config file whose corpus and index are in tmp_path."""
+    path = tmp_path / "storybot.yaml"
+    path.write_text(f"corpus: {seed_corpus}\nindex: {tmp_path / 'index'}\n", encoding="utf-8")
+    return path

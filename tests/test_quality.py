@@ -1,0 +1,19 @@
+"""Answer quality on the project's own question file: a floor that catches regressions."""
+
+from __future__ import annotations
+
+from retrieval.evaluation import evaluate, load_questions
+from retrieval.retriever import Retriever
+from tests.conftest import DEV_QUESTIONS
+
+
+def test_quality_floor_on_held_out_questions(seed_retriever: Retriever) -> None:
+    report = evaluate(load_questions(DEV_QUESTIONS), lambda q: seed_retriever.ask(q, top_k=10))
+    facts = [o for o in report.outcomes if o.question.kind == "fact"]
+    assert report.hit_at(3, facts) >= 0.85
+    assert report.hit_at(3) >= 0.65
+    assert report.answered() >= 0.9
+    off_topic = [o for o in report.outcomes if o.question.kind == "out"]
+    assert off_topic and not any(o.answer.found for o in off_topic)
+    assert report.with_markup() == 0
+    assert max(report.excerpt_lengths()) <= 400

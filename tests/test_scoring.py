@@ -1,0 +1,95 @@
+"""Scores are rank-bm25's own: same tokens in, same floats and order out."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+import rank_bm25
+
+from retrieval.scoring import BM25Params, BM25Scorer
+
+REFERENCE = {"okapi": rank_bm25.BM25Okapi, "plus": rank_bm25.BM25Plus, "l": rank_bm25.BM25L}
+
+
+def reference(model: str, corpus: list[list[str]], **params: float) -> rank_bm25.BM25:
+    return REFERENCE[model](corpus, **params)
+
+
+def ours(model: str, corpus: list[list[str]], **params: float) -> BM25Scorer:
+    scorer = BM25Scorer(BM25Params(model=model, **params))
+    scorer.add(corpus)
+    return scorer
+
+
+def random_corpus(rng: random.Random, docs: int, vocabulary: int) -> list[list[str]]:
+    words = [f"w{i}" for i in range(vocabulary)]
+    # Zipf-like draws so that some terms are in most documents and some in one.
+    weights = [1 / (rank + 1) for rank in range(vocabulary)]
+    return [rng.choices(words, weights, k=rng.randint(1, 30)) for _ in range(docs)]
+
+
+@pytest.mark.parametrize("model", ["okapi", "plus", "l"])
+@pytest.mark.parametrize("seed", range(6))
+def test_random_corpora_match_rank_bm25(model: str, seed: int) -> None:
+    rng = random.Random(seed)
+    corpus = random_corpus(rng, docs=rng.randint(1, 120), vocabulary=rng.randint(2, 60))
+    params = {"k1": rng.choice([0.5, 1.2, 1.5, 2.0]), "b": rng.choice([0.0, 0.5, 0.75, 1.0])}
+    expected_model = reference(model, corpus, **params)
+    scorer = ours(model, corpus, **params)
+    for _ in range(10):
+        query = rng.choices([f"w{i}" for i in range(70)], k=rng.randint(1, 6))
+        expected = expected_model.get_scores(query)
+        np.testing.assert_array_equal(scorer.all_scores(query), expected)
+        top = scorer.top(query, 5)
+        matching = scorer.matching(query)
+        ranked = sorted(matching, key=lambda d: (-expected[d], d))[:5]
+        assert [t.passage for t in top] == ranked
+        assert [t.score for t in top] == [float(expected[d]) for d in ranked]
+
+
+EDGE_CASES = {
+    # "a" is in exactly half the documents: Okapi's idf for it is exactly 0.
+    "term in half the passages": ([["a", "b"], ["a", "c"], ["d"], ["e"]], ["a"]),
+    # "a" is in every document: Okapi floors its negative idf at epsilon * average idf.
+    "term in every passage": ([["a", "b"], ["a", "c"], ["a"]], ["a", "b"]),
+    "one passage": ([["only", "one", "passage"]], ["one"]),
+    "empty query": ([["a"], ["b"]], []),
+    "unknown term": ([["a"], ["b"]], ["zzz"]),
+    "repeated query term": ([["a", "a", "b"], ["b", "c"], ["c"]], ["a", "a", "c"]),
+    "empty passage": ([[], ["a"], ["a", "b"]], ["a"]),
+}
+
+
+@pytest.mark.parametrize("model", ["okapi", "plus", "l"])
+@pytest.mark.parametrize("case", sorted(EDGE_CASES))
+def test_edge_cases_match_rank_bm25(model: str, case: str) -> None:
+    corpus, query = EDGE_CASES[case]
+    expected = reference(model, corpus).get_scores(query)
+    np.testing.assert_array_equal(ours(model, corpus).all_scores(query), expected)
+
+
+def test_top_never_returns_passages_without_a_query_term() -> None:
+    # BM25Plus gives every passage idf * delta for each known query term.
+    corpus = [["a", "b"], ["c"], ["d"], ["a"]]
+    scorer = ours("plus", corpus)
+    assert {t.passage for t in scorer.top(["a"], 10)} == {0, 3}
+    assert scorer.all_scores(["a"])[1] > 0
+
+
+def test_adding_in_steps_equals_adding_at_once() -> None:
+    rng = random.Random(7)
+    corpus = random_corpus(rng, 50, 30)
+    once = ours("okapi", corpus)
+    steps = BM25Scorer(BM25Params())
+    for start in range(0, 50, 7):
+        steps.add(corpus[start : start + 7])
+    np.testing.assert_array_equal(steps.all_scores(["w1", "w5"]), once.all_scores(["w1", "w5"]))
+
+
+def test_unknown_model_is_refused() -> None:
+    from retrieval.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="bm99"):
+        BM25Params(model="bm99")

@@ -1,0 +1,90 @@
+"""Config: loaded safely, validated, every error names the key and the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retrieval.errors import ConfigError
+from retrieval.settings import DEFAULT_CONFIG, Settings, config_path, load_settings
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "c.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_project_config_loads_and_matches_defaults() -> None:
+    settings = load_settings()
+    assert settings.source == DEFAULT_CONFIG.resolve()
+    assert settings.corpus.name == "seeds" and settings.corpus.is_dir()
+    assert settings.retrieval.model == "okapi"
+
+
+def test_empty_file_gives_defaults(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, ""))
+    assert settings.retrieval == Settings().retrieval
+
+
+def test_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, "corpus: articles\nindex: ../idx\n"))
+    assert settings.corpus == (tmp_path / "articles").resolve()
+    assert settings.index == (tmp_path.parent / "idx").resolve()
+
+
+def test_values_are_converted_and_kept(tmp_path: Path) -> None:
+    settings = load_settings(
+        write(
+            tmp_path,
+            "retrieval: {model: plus, k1: 2, delta: 0.5, top_k: 5}\n"
+            "bot: {allowed_channels: [1, 2]}\n",
+        )
+    )
+    assert settings.retrieval.k1 == 2.0 and isinstance(settings.retrieval.k1, float)
+    assert settings.retrieval.delta == 0.5 and settings.retrieval.top_k == 5
+    assert settings.bot.allowed_channels == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("retrieval: {k2: 1}", "unknown key 'retrieval.k2'"),
+        ("colour: blue", "unknown key 'colour'"),
+        ("retrieval: {k1: fast}", "'retrieval.k1' must be a number, got a string"),
+        ("retrieval: {top_k: 2.5}", "'retrieval.top_k' must be an integer"),
+        ("retrieval: {top_k: true}", "'retrieval.top_k' must be an integer"),
+        ("retrieval: {top_k: 0}", "'retrieval.top_k' must be between 1 and 25"),
+        ("retrieval: {model: bm99}", "'retrieval.model' must be one of okapi, plus, l"),
+        ("retrieval: {b: 2}", "'retrieval.b' must be between 0 and 1"),
+        ("retrieval: 3", "'retrieval' must be a mapping"),
+        ("analysis: {stopwords: 'yes'}", "'analysis.stopwords' must be true or false"),
+        ("bot: {allowed_channels: 5}", "'bot.allowed_channels' must be a list"),
+        ("bot: {allowed_channels: [x]}", "'bot.allowed_channels' must be an integer"),
+        ("excerpts: {max_chars: 1000}", "'excerpts.max_chars' must be between 80 and 400"),
+        ("corpus: [a]", "'corpus' must be a string"),
+        ("- a list", "top level must be a mapping"),
+        ("retrieval: {k1: [unclosed", "invalid YAML at line 1"),
+        ("bot:\n  token: abc", "unknown key 'bot.token'"),
+        ("!!python/object/apply:os.system ['true']", "invalid YAML"),
+    ],
+)
+def test_invalid_config_names_key_and_file(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    assert message in str(info.value)
+    assert str(path) in str(info.value)
+
+
+def test_missing_config_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_settings(tmp_path / "missing.yaml")
+
+
+def test_config_path_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert config_path() == DEFAULT_CONFIG
+    monkeypatch.setenv("STORYBOT_CONFIG", str(tmp_path / "env.yaml"))
+    assert config_path() == tmp_path / "env.yaml"
+    assert config_path(tmp_path / "flag.yaml") == tmp_path / "flag.yaml"

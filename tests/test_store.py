@@ -1,0 +1,75 @@
+"""The saved index: reused when it matches the corpus, rebuilt when it doesn't."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from retrieval.retriever import Retriever
+from retrieval.settings import Settings, load_settings
+from retrieval.store import INDEX_FILE
+
+
+def settings_for(corpus: Path, index: Path) -> Settings:
+    return load_settings().with_paths(corpus=corpus, index=index)
+
+
+def test_index_is_saved_then_reused(
+    seed_corpus: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    index_dir = tmp_path / "index"
+    first = Retriever.from_settings(settings_for(seed_corpus, index_dir))
+    saved = index_dir / INDEX_FILE
+    assert saved.exists()
+    document = json.loads(gzip.decompress(saved.read_bytes()))
+    assert document["format_version"] == 1 and len(document["articles"]) == 3
+    stamp = saved.stat().st_mtime_ns
+    second = Retriever.from_settings(settings_for(seed_corpus, index_dir))
+    assert saved.stat().st_mtime_ns == stamp
+    question = "Who urged Ford to take a pause?"
+    assert first.ask(question) == second.ask(question)
+
+
+def test_changed_corpus_rebuilds(seed_corpus: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    Retriever.from_settings(settings_for(seed_corpus, index_dir))
+    (seed_corpus / "new.md").write_text(
+        "---\ntitle: Zamboni news\n---\nThe zamboni broke down at the arena.", encoding="utf-8"
+    )
+    retriever = Retriever.from_settings(settings_for(seed_corpus, index_dir))
+    assert len(retriever.index.articles) == 4
+    assert (
+        retriever.ask("What broke down at the arena?").results[0].sources[0].title == "Zamboni news"
+    )
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",
+        b"not gzip at all",
+        gzip.compress(b"{truncated"),
+        gzip.compress(b'{"format_version": 99}'),
+    ],
+)
+def test_damaged_index_is_rebuilt(
+    seed_corpus: Path, tmp_path: Path, damage: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    index_dir = tmp_path / "index"
+    Retriever.from_settings(settings_for(seed_corpus, index_dir))
+    (index_dir / INDEX_FILE).write_bytes(damage)
+    with caplog.at_level(logging.INFO):
+        retriever = Retriever.from_settings(settings_for(seed_corpus, index_dir))
+    assert retriever.ask("Who urged Ford to take a pause?").found
+    assert "rebuilding" in caplog.text
+
+
+def test_broken_article_is_skipped_and_reported(seed_corpus: Path, tmp_path: Path) -> None:
+    (seed_corpus / "broken.txt").write_bytes(b"\x00\x01binary")
+    retriever = Retriever.from_settings(settings_for(seed_corpus, tmp_path / "index"))
+    assert len(retriever.index.articles) == 3
+    assert any("broken.txt" in p and "binary" in p for p in retriever.problems)
