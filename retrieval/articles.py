@@ -16,6 +16,7 @@ import yaml
 
 from retrieval.cleaning import clean_text
 from retrieval.errors import ArticleError, CorpusError
+from retrieval.yamlfile import where_in_yaml
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
@@ -79,9 +80,8 @@ def read_article_file(path: Path) -> Article:
         try:
             loaded = yaml.safe_load(match.group(1) or "")
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = f" (line {mark.line + 2})" if mark is not None else ""
-            raise ArticleError(f"{path}: malformed front matter{line}") from None
+            # The front matter starts on the file's second line.
+            raise ArticleError(f"{path}: malformed front matter{where_in_yaml(exc, 2)}") from None
         if loaded is not None and not isinstance(loaded, dict):
             raise ArticleError(f"{path}: front matter must be a mapping of keys to values")
         fields = loaded or {}

@@ -8,12 +8,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from retrieval.analysis import normalize
 from retrieval.answer import Answer
 from retrieval.cleaning import looks_like_markup
 from retrieval.errors import EvalError
+from retrieval.yamlfile import read_yaml
 
 
 @dataclass(frozen=True)
@@ -109,16 +108,7 @@ class Report:
 
 def load_questions(path: Path) -> list[EvalQuestion]:
     """Read the eval YAML format: a list of {q, a, kind}."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise EvalError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvalError(f"{path}: cannot read ({exc})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise EvalError(f"{path}: invalid YAML{where}") from None
+    data = read_yaml(path, EvalError)
     if not isinstance(data, list) or not data:
         raise EvalError(f"{path}: expected a list of questions")
     questions = []

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Union
 
-import yaml
-
 from retrieval.errors import ConfigError
+from retrieval.yamlfile import read_yaml
 
 CONFIG_ENV = "STORYBOT_CONFIG"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -116,16 +115,7 @@ def config_path(explicit: str | Path | None = None) -> Path:
 def load_settings(path: str | Path | None = None) -> Settings:
     """Read and validate a config file; relative paths in it are relative to the file."""
     file = config_path(path)
-    try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{file}: config file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{file}: cannot read config file ({exc})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{file}: invalid YAML{where}") from None
+    raw = read_yaml(file, ConfigError, "config file")
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):

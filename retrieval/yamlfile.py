@@ -1,0 +1,28 @@
+"""Reading YAML safely, with errors that name the file and the line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from retrieval.errors import StorybotError
+
+
+def where_in_yaml(exc: yaml.YAMLError, first_line: int = 1) -> str:
+    """ " at line N" for a YAML error that knows its position, else ""."""
+    mark = getattr(exc, "problem_mark", None)
+    return f" at line {mark.line + first_line}" if mark is not None else ""
+
+
+def read_yaml(path: Path, error: type[StorybotError], what: str = "file") -> Any:
+    """The parsed content of a YAML file; any failure raises ``error`` naming the file."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise error(f"{path}: {what} not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: cannot read {what} ({exc})") from None
+    except yaml.YAMLError as exc:
+        raise error(f"{path}: invalid YAML{where_in_yaml(exc)}") from None
