@@ -78,6 +78,8 @@ class _Group:
     speaker: str | None = None
     attribution: tuple[int, int] | None = None
     heading: str | None = None
+    # Its quote is signed after it ("…” -- Ford says): nothing runs on from it.
+    closed: bool = False
 
 
 def split_article(article: Article) -> list[Passage]:
@@ -98,7 +100,7 @@ def split_article(article: Article) -> list[Passage]:
             continue
         own = named_speaker(paragraph)
         last = groups[-1] if groups and heading is None else None
-        if own is None and needs_speaker(paragraph) and last is not None:
+        if own is None and needs_speaker(paragraph) and last is not None and not last.closed:
             if last.speaker is None:
                 _attribute(last, text, paragraphs[index - 1])
             if last.speaker is not None and p_end - last.start <= MAX_PASSAGE_CHARS:
@@ -114,6 +116,7 @@ def split_article(article: Article) -> list[Passage]:
             if own is not None:
                 group.speaker = own.name
                 group.attribution = _sentence_around(text, p_start, paragraph, own)
+                group.closed = own.signed
         groups.append(group)
         heading = None
     passages: list[Passage] = []

@@ -2,21 +2,32 @@
 
 Article text is escaped so that it can neither format nor mention anyone; the
 question's matched words are set in bold. The bot lays the same pieces out as
-embeds; `storybot chat` prints them as one message.
+embeds; `storybot chat` prints them as one message. Every piece is bounded so
+that an excerpt with its sources fits in one embed whatever the articles hold.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from retrieval.answer import Answer, Result, Source
 
 NO_ANSWER = "I found nothing about that in the articles."
 NO_ANSWER_HINT = "Try other words, or see what the articles cover with /sources."
+ELLIPSIS = "…"
+# Upper bounds, in rendered characters, well inside one embed's 4096.
+QUOTE_CHARS = 1000
+MAX_SOURCES = 5
+# Upper bounds, in raw characters, of each part of a source line.
+_FIELD_CHARS = {"source": 60, "title": 120, "published": 30, "id": 60}
+_URL_CHARS = 300
 _MARKDOWN = re.compile(r"([\\*_~`|<>\[\]#:])")
 _LINE_START = re.compile(r"^([-+>]|\d+\.)", re.MULTILINE)
 _MENTION = re.compile(r"@(?=[^\s@])")
+# A link target must not be able to close the <...> around it or start code.
+_URL = re.compile(r"https?://[^\s<>`]+")
 
 
 @dataclass(frozen=True)
@@ -26,15 +37,25 @@ class RenderedResult:
     quote: str
     sources: tuple[str, ...]
 
+    @property
+    def text(self) -> str:
+        """The quote with its source lines under it."""
+        return "\n".join((self.quote, *self.sources))
+
 
 @dataclass(frozen=True)
 class Reply:
-    """What the bot posts for an answer, before it becomes embeds or text."""
+    """What the bot posts for an answer, before it becomes embeds or text.
+
+    ``results`` is the first message, the one `storybot chat` prints; ``more``
+    holds further excerpts that the bot's "More" button pages through.
+    """
 
     question: str
     results: tuple[RenderedResult, ...]
     footer: str
     empty: str | None = None
+    more: tuple[RenderedResult, ...] = ()
 
 
 def escape(text: str) -> str:
@@ -45,12 +66,42 @@ def escape(text: str) -> str:
     return _MENTION.sub("@\u200b", text)
 
 
-def quote_block(result: Result) -> str:
-    """The excerpt escaped, matched words in bold, every line prefixed with '> '."""
+def clip(text: str, limit: int) -> str:
+    """Raw text of at most ``limit`` characters, cut at a space where possible, with '…'."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(limit - 1, 0)]
+    space = cut.rfind(" ")
+    if space >= limit * 2 // 3:
+        cut = cut[:space]
+    return cut.rstrip() + ELLIPSIS
+
+
+def quote_block(result: Result, limit: int = QUOTE_CHARS) -> str:
+    """The excerpt escaped, matched words in bold, every line prefixed with '> '.
+
+    An excerpt whose rendering would exceed ``limit`` is shortened at a word
+    break and ends with '…'.
+    """
+    text = result.excerpt
+    kept = len(text)
+    block = _quote(text, result.highlights)
+    while len(block) > limit and kept > 0:
+        # Shrink in proportion to the overshoot; always by at least one character.
+        kept = min(kept - 1, kept * limit // len(block))
+        space = text.rfind(" ", 0, kept)
+        if space >= kept * 4 // 5:
+            kept = space
+        head = text[:kept].rstrip()
+        spans = tuple((s, e) for s, e in result.highlights if e <= len(head))
+        block = _quote(head + ELLIPSIS, spans)
+    return block
+
+
+def _quote(text: str, highlights: Sequence[tuple[int, int]]) -> str:
     pieces: list[str] = []
     at = 0
-    text = result.excerpt
-    for start, end in result.highlights:
+    for start, end in highlights:
         if start < at:
             continue
         pieces.append(escape(text[at:start]))
@@ -61,23 +112,44 @@ def quote_block(result: Result) -> str:
     return "\n".join(f"> {line}" if line else ">" for line in body.split("\n"))
 
 
-def source_line(source: Source, links: bool = True) -> str:
+def source_text(source: Source, links: bool = True) -> str:
     """Outlet, title, date and link where known, then the article id."""
     parts = []
     if source.source:
-        parts.append(escape(source.source))
+        parts.append(escape(clip(source.source, _FIELD_CHARS["source"])))
+    url = source.url if source.url and _safe_url(source.url) else None
     if source.title:
-        title = escape(source.title)
-        parts.append(f"[{title}](<{source.url}>)" if links and source.url else f"*{title}*")
+        title = escape(clip(source.title, _FIELD_CHARS["title"]))
+        parts.append(f"[{title}](<{url}>)" if links and url else f"*{title}*")
     if source.published:
-        parts.append(escape(source.published))
-    if source.url and not (links and source.title):
-        parts.append(f"<{source.url}>")
-    parts.append(f"`{source.id}`")
-    return "— " + " · ".join(parts)
+        parts.append(escape(clip(source.published, _FIELD_CHARS["published"])))
+    if url and not (links and source.title):
+        parts.append(f"<{url}>")
+    # Backslashes don't escape inside code, so a backtick is replaced instead.
+    parts.append(f"`{clip(source.id, _FIELD_CHARS['id']).replace('`', chr(39))}`")
+    return " · ".join(parts)
+
+
+def _safe_url(url: str) -> bool:
+    return len(url) <= _URL_CHARS and _URL.fullmatch(url) is not None
+
+
+def source_line(source: Source, links: bool = True) -> str:
+    """A source as the line under an excerpt."""
+    return "— " + source_text(source, links)
+
+
+def source_lines(sources: Sequence[Source], links: bool = True) -> tuple[str, ...]:
+    """Every source's line, at most MAX_SOURCES of them and then how many more."""
+    lines = [source_line(s, links) for s in sources[:MAX_SOURCES]]
+    rest = len(sources) - MAX_SOURCES
+    if rest > 0:
+        lines.append(f"— and {rest} more article{'s' if rest != 1 else ''}")
+    return tuple(lines)
 
 
 def footer(answer: Answer) -> str:
+    """How much was searched, as plain text."""
     articles = answer.articles_searched
     passages = answer.passages_searched
     return (
@@ -86,22 +158,32 @@ def footer(answer: Answer) -> str:
     )
 
 
-def build_reply(answer: Answer, links: bool = True) -> Reply:
-    """The answer's pieces as Markdown, or the no-answer message."""
+def render_result(result: Result, links: bool = True) -> RenderedResult:
+    """One excerpt and its sources, escaped and bounded."""
+    return RenderedResult(quote_block(result), source_lines(result.sources, links))
+
+
+def build_reply(answer: Answer, links: bool = True, more: Answer | None = None) -> Reply:
+    """The answer's pieces as Markdown, or the no-answer message.
+
+    ``more``, a longer answer to the same question, supplies the excerpts
+    beyond ``answer``'s for paging; the first message stays ``answer``'s.
+    """
     if not answer.found:
         return Reply(answer.query, (), footer(answer), f"{NO_ANSWER} {NO_ANSWER_HINT}")
-    rendered = tuple(
-        RenderedResult(quote_block(r), tuple(source_line(s, links) for s in r.sources))
-        for r in answer.results
+    shown = {r.excerpt for r in answer.results}
+    extra = [r for r in more.results if r.excerpt not in shown] if more else []
+    return Reply(
+        answer.query,
+        tuple(render_result(r, links) for r in answer.results),
+        footer(answer),
+        more=tuple(render_result(r, links) for r in extra),
     )
-    return Reply(answer.query, rendered, footer(answer))
 
 
 def reply_text(reply: Reply) -> str:
-    """The reply as a single Markdown message."""
+    """The reply's first message as a single Markdown text."""
     if reply.empty:
         return reply.empty
-    blocks = []
-    for result in reply.results:
-        blocks.append("\n".join((result.quote, *result.sources)))
+    blocks = [result.text for result in reply.results]
     return "\n\n".join(blocks) + f"\n\n-# {reply.footer}"

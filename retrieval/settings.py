@@ -65,6 +65,7 @@ class BotSettings:
     max_question_chars: int = 300
     allowed_channels: list[int] = field(default_factory=list)
     page_timeout_seconds: float = 180.0
+    pages: int = 3
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,9 @@ _CHECKS: dict[str, tuple[typing.Callable[[Any], bool], str]] = {
     "bot.prefix": (lambda v: bool(v.strip()), "must not be empty"),
     "bot.cooldown_seconds": (lambda v: v >= 0, "must be >= 0"),
     "bot.max_question_chars": (lambda v: 10 <= v <= 2000, "must be between 10 and 2000"),
-    "bot.page_timeout_seconds": (lambda v: v > 0, "must be > 0"),
+    # A slash command's reply can only be edited for 15 minutes after the question.
+    "bot.page_timeout_seconds": (lambda v: 0 < v <= 840, "must be between 0 and 840"),
+    "bot.pages": (lambda v: 1 <= v <= 10, "must be between 1 and 10"),
 }
 
 

@@ -55,6 +55,9 @@ class Attribution:
     name: str
     start: int
     end: int
+    # A quote signed after it with a dash ("…” -- Ford says) closes there:
+    # the paragraph that follows is another quote, not its continuation.
+    signed: bool = False
 
 
 def is_quote(paragraph: str) -> bool:
@@ -68,7 +71,8 @@ def named_speaker(paragraph: str) -> Attribution | None:
         for match in pattern.finditer(paragraph):
             name = _person(match.group("name"))
             if name:
-                return Attribution(name, match.start("name"), match.end())
+                signed = pattern is _DASHED
+                return Attribution(name, match.start("name"), match.end(), signed)
     return None
 
 
@@ -81,7 +85,8 @@ def needs_speaker(paragraph: str) -> bool:
 
 def context_speaker(previous: str) -> Attribution | None:
     """The person a preceding paragraph names as saying something, if any."""
-    return named_speaker(previous)
+    found = named_speaker(previous)
+    return None if found is None or found.signed else found
 
 
 def _person(candidate: str) -> str | None:

@@ -114,3 +114,13 @@ def test_full_name_from_the_article() -> None:
     text = "Coun. Janet Davis spoke. Later Davis said more."
     assert full_name("Davis", text) == "Janet Davis"
     assert full_name("Kelly", text) == "Kelly"
+
+
+def test_a_signed_quote_is_not_continued_by_the_next_quote() -> None:
+    a = article(
+        '"Yes, I have smoked crack cocaine." -- Toronto Mayor Rob Ford addresses the media',
+        '"With today\'s announcement, I know I embarrassed everyone."',
+    )
+    passages = split_article(a)
+    assert len(passages) == 2
+    assert passages[0].speaker == "Rob Ford" and passages[1].speaker is None
