@@ -25,7 +25,8 @@ _FIELD_CHARS = {"source": 60, "title": 120, "published": 30, "id": 60}
 _URL_CHARS = 300
 _MARKDOWN = re.compile(r"([\\*_~`|<>\[\]#:])")
 _LINE_START = re.compile(r"^([-+>]|\d+\.)", re.MULTILINE)
-_MENTION = re.compile(r"@(?=[^\s@])")
+# An "@" before a name, or at the end of a piece that a bold name may follow.
+_MENTION = re.compile(r"@(?=[^\s@]|$)")
 # A link target must not be able to close the <...> around it or start code.
 _URL = re.compile(r"https?://[^\s<>`]+")
 

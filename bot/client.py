@@ -1,0 +1,126 @@
+"""The bot: a commands.Bot holding the settings and the retriever, one cog per concern."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.errors import StoryTree, report
+from bot.guards import Cooldown
+from bot.replies import reply_to
+from retrieval.render import Reply, build_reply
+from retrieval.retriever import Retriever
+from retrieval.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("bot.cogs.ask", "bot.cogs.sources", "bot.cogs.help")
+DESCRIPTION = "Answers questions about a news story with quoted, sourced excerpts."
+
+
+class StoryBot(commands.Bot):
+    """storybot on Discord: /ask, mentions and (when enabled) !ask, /sources and /help."""
+
+    def __init__(self, settings: Settings, retriever: Retriever) -> None:
+        # The bot never joins voice: no warning that voice libraries are missing.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        prefix_commands = settings.bot.prefix_commands
+        intents = discord.Intents.default()
+        # Privileged: only prefix commands need to read messages that don't mention the bot.
+        intents.message_content = prefix_commands
+        super().__init__(
+            command_prefix=settings.bot.prefix if prefix_commands else commands.when_mentioned,
+            description=DESCRIPTION,
+            help_command=None,
+            intents=intents,
+            tree_cls=StoryTree,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        self.settings = settings
+        self.retriever = retriever
+        self.cooldown = Cooldown(settings.bot.cooldown_seconds)
+        # One search at a time: it is CPU-bound, and the stemmer is not thread-safe.
+        self._search_lock = asyncio.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> StoryBot:
+        """A bot over the index the settings name (built or loaded now)."""
+        retriever = Retriever.from_settings(settings)
+        for problem in retriever.problems:
+            log.warning("Skipped %s", problem)
+        return cls(settings, retriever)
+
+    @property
+    def ask_example(self) -> str:
+        """How to ask with a prefix command."""
+        return f"`{self.settings.bot.prefix}ask who said what?`"
+
+    @property
+    def page_size(self) -> int:
+        """Excerpts per page: the configured top-k."""
+        return self.retriever.options.top_k
+
+    async def setup_hook(self) -> None:
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        await self.sync_commands()
+
+    async def sync_commands(self) -> None:
+        """Publish the slash commands: to the test guild at once if set, else globally."""
+        guild_id = self.settings.bot.test_guild
+        guild = discord.Object(id=guild_id) if guild_id else None
+        if guild:
+            self.tree.copy_global_to(guild=guild)
+        try:
+            synced = await self.tree.sync(guild=guild)
+        except discord.HTTPException as exc:
+            # Mentions still work; the slash commands stay as Discord last had them.
+            log.error(
+                "Could not sync the slash commands %s: %s (was the bot invited with the "
+                "applications.commands scope%s?)",
+                f"to guild {guild_id}" if guild else "globally",
+                exc,
+                ", and is it in that guild" if guild else "",
+            )
+            return
+        where = f"to guild {guild_id}" if guild else "globally"
+        log.info("Synced %d slash commands %s", len(synced), where)
+
+    async def on_ready(self) -> None:
+        user = self.user
+        log.info("Logged in as %s (id %s) in %d servers", user, user and user.id, len(self.guilds))
+
+    async def process_commands(self, message: discord.Message) -> None:
+        # Without the message-content intent, prefix commands would only see mentions.
+        if self.settings.bot.prefix_commands:
+            await super().process_commands(message)
+
+    async def on_command_error(
+        self, context: commands.Context[Any], error: commands.CommandError, /
+    ) -> None:
+        if isinstance(error, commands.CommandNotFound):
+            return
+        if isinstance(error, commands.UserInputError):
+            await reply_to(context.message, f"I couldn't read that. Try: {self.ask_example}")
+            return
+        original = error.original if isinstance(error, commands.CommandInvokeError) else error
+        where = f"{context.prefix}{context.command}" if context.command else "a command"
+        await report(original, where, lambda text: reply_to(context.message, text))
+
+    async def answer(self, question: str) -> Reply:
+        """Search off the event loop; the first page is what `storybot chat` prints."""
+        async with self._search_lock:
+            return await asyncio.to_thread(self._answer, question)
+
+    def _answer(self, question: str) -> Reply:
+        first = self.retriever.ask(question)
+        pages = self.settings.bot.pages
+        if not first.found or pages == 1:
+            return build_reply(first)
+        # Asked again for more: page one stays exactly the default top-k answer.
+        more = self.retriever.ask(question, top_k=self.page_size * pages)
+        return build_reply(first, more=more)

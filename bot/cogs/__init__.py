@@ -1,0 +1,1 @@
+"""The bot's cogs, one per concern; each module ends with ``async def setup(bot)``."""

@@ -1,0 +1,138 @@
+"""Asking: the /ask slash command, mentioning the bot, and !ask when prefix commands are on."""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.embeds import answer_pages
+from bot.errors import report
+from bot.guards import channel_pointer, cooldown_notice, question_problem
+from bot.paging import Pager
+from bot.replies import NO_MENTIONS, reply_to, whisper, with_view
+
+if TYPE_CHECKING:
+    from bot.client import StoryBot
+
+# "@storybot ask …" and "@storybot /ask …" mean the same as "@storybot …".
+_ASK_WORD = re.compile(r"^[!/]?ask\b[\s:]*", re.IGNORECASE)
+
+
+class Ask(commands.Cog):
+    """Answers questions about the story with quoted, sourced excerpts."""
+
+    def __init__(self, bot: StoryBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(
+        name="ask", description="Ask about the story: I reply with quoted excerpts and sources"
+    )
+    @app_commands.describe(
+        question="Your question, for example: who urged the mayor to step aside?"
+    )
+    async def ask(self, interaction: discord.Interaction[StoryBot], question: str) -> None:
+        """Answer a question with the best excerpts from the articles."""
+        question = question.strip()
+        parent_id = getattr(interaction.channel, "parent_id", None)
+        refusal = self.refusal(interaction.user.id, interaction.channel_id, parent_id, question)
+        if refusal:
+            await interaction.response.send_message(
+                refusal, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        await interaction.response.defer(thinking=True)
+        reply = await self.bot.answer(question)
+        if reply.empty:
+            await whisper(interaction, reply.empty)
+            return
+        pages = answer_pages(reply, self.bot.page_size)
+        view = Pager.when_needed(pages, interaction.user.id, self.timeout)
+        sent = await interaction.followup.send(
+            embed=pages[0], wait=True, allowed_mentions=NO_MENTIONS, **with_view(view)
+        )
+        if view:
+            view.message = sent
+
+    @commands.command(name="ask")
+    async def ask_prefix(self, ctx: commands.Context[StoryBot], *, question: str = "") -> None:
+        """Ask about the story: !ask who urged the mayor to step aside?"""
+        await self.answer_message(ctx.message, question)
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """Answer a message that mentions the bot (or any message in a DM)."""
+        if message.author.bot:
+            return
+        question = self.mentioned_question(message)
+        if question is None:
+            return
+        if self.bot.settings.bot.prefix_commands and (await self.bot.get_context(message)).valid:
+            return  # a prefix command that mentions the bot: the command answers it
+        try:
+            await self.answer_message(message, question)
+        except Exception as error:
+            await report(error, "a mention", partial(reply_to, message))
+
+    def mentioned_question(self, message: discord.Message) -> str | None:
+        """The text addressed to the bot, or None when the message isn't for it."""
+        me = self.bot.user
+        if me is None:
+            return None
+        tokens = [f"<@{me.id}>", f"<@!{me.id}>"]
+        role = message.guild.self_role if message.guild else None
+        if role is not None:
+            tokens.append(role.mention)  # "@storybot" may autocomplete to the bot's role
+        content = message.content
+        if message.guild is not None and not any(t in content for t in tokens):
+            return None
+        for token in tokens:
+            content = content.replace(token, " ")
+        return _ASK_WORD.sub("", " ".join(content.split()))
+
+    async def answer_message(self, message: discord.Message, question: str) -> None:
+        """Answer in the message's channel, as a reply to it."""
+        question = question.strip()
+        parent_id = getattr(message.channel, "parent_id", None)
+        refusal = self.refusal(message.author.id, message.channel.id, parent_id, question)
+        if refusal:
+            await reply_to(message, refusal)
+            return
+        async with message.channel.typing():
+            reply = await self.bot.answer(question)
+        if reply.empty:
+            await reply_to(message, reply.empty)
+            return
+        pages = answer_pages(reply, self.bot.page_size)
+        view = Pager.when_needed(pages, message.author.id, self.timeout)
+        sent = await message.channel.send(
+            embed=pages[0],
+            reference=message.to_reference(fail_if_not_exists=False),
+            allowed_mentions=NO_MENTIONS,
+            **with_view(view),
+        )
+        if view:
+            view.message = sent
+
+    def refusal(
+        self, user_id: int, channel_id: int | None, parent_id: int | None, question: str
+    ) -> str | None:
+        """Why not to answer now (wrong channel, bad question, cooldown), or None."""
+        settings = self.bot.settings.bot
+        return (
+            channel_pointer(settings.allowed_channels, channel_id, parent_id)
+            or question_problem(question, settings.max_question_chars)
+            or cooldown_notice(self.bot.cooldown.retry_after(user_id))
+        )
+
+    @property
+    def timeout(self) -> float:
+        return self.bot.settings.bot.page_timeout_seconds
+
+
+async def setup(bot: StoryBot) -> None:
+    await bot.add_cog(Ask(bot))

@@ -1,0 +1,84 @@
+"""/help: what the bot does and how to ask."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.embeds import COLOUR
+from bot.guards import channel_pointer
+from bot.replies import NO_MENTIONS
+
+if TYPE_CHECKING:
+    from bot.client import StoryBot
+
+
+class Help(commands.Cog):
+    """Explains how to use the bot."""
+
+    def __init__(self, bot: StoryBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="help", description="What I do and how to ask me")
+    async def help(self, interaction: discord.Interaction[StoryBot]) -> None:
+        """Explain what the bot does and the ways to ask it."""
+        parent_id = getattr(interaction.channel, "parent_id", None)
+        pointer = channel_pointer(
+            self.bot.settings.bot.allowed_channels, interaction.channel_id, parent_id
+        )
+        if pointer:
+            await interaction.response.send_message(
+                pointer, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        await interaction.response.send_message(
+            embed=self.embed(), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    @commands.command(name="help")
+    async def help_prefix(self, ctx: commands.Context[StoryBot]) -> None:
+        """What I do and how to ask me."""
+        await ctx.send(
+            embed=self.embed(),
+            reference=ctx.message.to_reference(fail_if_not_exists=False),
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    def embed(self) -> discord.Embed:
+        """The help text, with this server's settings."""
+        settings = self.bot.settings.bot
+        me = self.bot.user.mention if self.bot.user else "@storybot"
+        ways = [
+            "• `/ask question: who urged the mayor to step aside?`",
+            f"• mention me: {me} who urged the mayor to step aside?",
+        ]
+        if settings.prefix_commands:
+            ways.append(f"• {self.bot.ask_example}")
+        top_k = self.bot.page_size
+        lines = [
+            "I answer questions about the news story in my articles with the best "
+            f"excerpts (up to {top_k} at a time), quoted word for word, the words of "
+            "your question in **bold**, each with its sources: outlet, title, date "
+            "and link where known.",
+            "",
+            "**How to ask**",
+            *ways,
+            "",
+            "**More**",
+            "• `/sources` lists the articles I search.",
+            f"• Questions up to {settings.max_question_chars} characters; "
+            f"one question every {settings.cooldown_seconds:g} s.",
+        ]
+        if settings.pages > 1:
+            lines.append("• **More** and **Previous** under an answer show further excerpts.")
+        if settings.allowed_channels:
+            where = ", ".join(f"<#{c}>" for c in settings.allowed_channels[:5])
+            lines.append(f"• I answer in {where}.")
+        return discord.Embed(title="storybot", description="\n".join(lines), colour=COLOUR)
+
+
+async def setup(bot: StoryBot) -> None:
+    await bot.add_cog(Help(bot))

@@ -1,0 +1,62 @@
+"""Guards before answering: channel allow-list, question length, per-user cooldown."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+
+# How many allowed channels a pointer names before "and others".
+_NAMED_CHANNELS = 5
+_PRUNE_AT = 1024
+
+
+class Cooldown:
+    """One question per user every ``seconds``, whichever way they ask."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self._clock = clock
+        self._last: dict[int, float] = {}
+
+    def retry_after(self, user_id: int) -> float:
+        """Seconds the user must still wait, or 0.0 after recording a question now."""
+        now = self._clock()
+        last = self._last.get(user_id)
+        if last is not None and now - last < self.seconds:
+            return self.seconds - (now - last)
+        if len(self._last) >= _PRUNE_AT:
+            self._last = {u: t for u, t in self._last.items() if now - t < self.seconds}
+        self._last[user_id] = now
+        return 0.0
+
+
+def channel_pointer(
+    allowed: Sequence[int], channel_id: int | None, parent_id: int | None = None
+) -> str | None:
+    """Where to ask instead, when the allow-list excludes this channel (or thread's parent)."""
+    if not allowed or channel_id in allowed or (parent_id is not None and parent_id in allowed):
+        return None
+    named = ", ".join(f"<#{c}>" for c in allowed[:_NAMED_CHANNELS])
+    more = " and a few others" if len(allowed) > _NAMED_CHANNELS else ""
+    return f"I only answer in {named}{more}. Please ask me there."
+
+
+def question_problem(question: str, max_chars: int) -> str | None:
+    """Why a question can't be asked as it is, or None."""
+    if not question.strip():
+        return "Ask me a question about the story, for example: who said what?"
+    if len(question) > max_chars:
+        return (
+            f"That question is {len(question)} characters long; please keep it under "
+            f"{max_chars} so I can search for it."
+        )
+    return None
+
+
+def cooldown_notice(retry_after: float) -> str | None:
+    """A friendly wait message, or None when the user may ask now."""
+    if retry_after <= 0:
+        return None
+    seconds = max(1, math.ceil(retry_after))
+    return f"One question at a time, please: you can ask again in {seconds} s."

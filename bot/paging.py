@@ -1,0 +1,88 @@
+"""The "Previous" and "More" buttons that page through a reply, for the asker only."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from functools import partial
+from typing import Any
+
+import discord
+
+from bot.errors import report
+from bot.replies import NO_MENTIONS, whisper
+
+log = logging.getLogger(__name__)
+
+NOT_YOURS = "Only the person who asked can turn these pages. Ask your own question with /ask."
+
+
+class Pager(discord.ui.View):
+    """Buttons over pages built in advance; they go away after ``timeout`` seconds."""
+
+    def __init__(self, pages: Sequence[discord.Embed], owner_id: int, timeout: float) -> None:
+        super().__init__(timeout=timeout)
+        self.pages = list(pages)
+        self.owner_id = owner_id
+        self.page = 0
+        # Set by whoever sends the first page, so that the timeout can remove the buttons.
+        self.message: discord.Message | None = None
+        self._update_buttons()
+
+    @classmethod
+    def when_needed(
+        cls, pages: Sequence[discord.Embed], owner_id: int, timeout: float
+    ) -> Pager | None:
+        """A pager when there is more than one page, else None."""
+        return cls(pages, owner_id, timeout) if len(pages) > 1 else None
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        if interaction.user.id == self.owner_id:
+            return True
+        await interaction.response.send_message(
+            NOT_YOURS, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+        return False
+
+    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
+    async def previous(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Pager]
+    ) -> None:
+        """Show the page before."""
+        await self.show(interaction, self.page - 1)
+
+    @discord.ui.button(label="More", style=discord.ButtonStyle.primary)
+    async def more(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Pager]
+    ) -> None:
+        """Show the next page."""
+        await self.show(interaction, self.page + 1)
+
+    async def show(self, interaction: discord.Interaction[Any], page: int) -> None:
+        """Turn to a page (clamped to the ones there are)."""
+        self.page = max(0, min(page, len(self.pages) - 1))
+        self._update_buttons()
+        await interaction.response.edit_message(
+            embed=self.pages[self.page], view=self, allowed_mentions=NO_MENTIONS
+        )
+
+    async def on_timeout(self) -> None:
+        if self.message is None:
+            return
+        try:
+            await self.message.edit(view=None, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as exc:
+            # The message may be gone; the buttons stop working either way.
+            log.debug("Could not remove the page buttons: %s", exc)
+
+    async def on_error(
+        self,
+        interaction: discord.Interaction[Any],
+        error: Exception,
+        item: discord.ui.Item[Any],
+    ) -> None:
+        await report(error, "a page button", partial(whisper, interaction))
+
+    def _update_buttons(self) -> None:
+        self.previous.disabled = self.page == 0
+        self.more.disabled = self.page >= len(self.pages) - 1

@@ -1,0 +1,77 @@
+"""`storybot run`: start the bot with the token from DISCORD_TOKEN; fail in one clear line."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+import aiohttp
+import discord
+
+from bot.client import StoryBot
+from retrieval.settings import Settings
+
+TOKEN_ENV = "DISCORD_TOKEN"
+
+
+class RedactToken(logging.Filter):
+    """Replaces the token wherever it would appear in a log line, traceback included."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.token in message:
+            record.msg = message.replace(self.token, "[DISCORD_TOKEN]")
+            record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text and self.token in record.exc_text:
+            record.exc_text = record.exc_text.replace(self.token, "[DISCORD_TOKEN]")
+        return True
+
+
+def run_bot(settings: Settings) -> int:
+    """Run the bot until it is stopped; the exit code is 0, or 1 with one line on stderr."""
+    token = os.environ.get(TOKEN_ENV, "").strip()
+    if not token:
+        return _fail(
+            f"{TOKEN_ENV} is not set: put the bot's token from the Discord developer portal "
+            "(your application → Bot → Reset Token) in it"
+        )
+    _setup_logging(token)
+    bot = StoryBot.from_settings(settings)
+    try:
+        # Logging is set up above; log_handler=None stops discord.py adding its own.
+        bot.run(token, log_handler=None)
+    except discord.LoginFailure:
+        return _fail(
+            f"Discord rejected the token in {TOKEN_ENV}: copy a fresh one from the developer "
+            "portal (your application → Bot → Reset Token)"
+        )
+    except discord.PrivilegedIntentsRequired:
+        return _fail(
+            "Discord refused the message content intent, which bot.prefix_commands needs: "
+            "enable it in the developer portal (your application → Bot → Message Content "
+            "Intent) or set bot.prefix_commands: false"
+        )
+    except (discord.DiscordException, aiohttp.ClientError, OSError) as exc:
+        reason = str(exc).replace(token, "[DISCORD_TOKEN]") or type(exc).__name__
+        return _fail(f"could not connect to Discord: {reason}")
+    return 0
+
+
+def _fail(message: str) -> int:
+    print(f"storybot: error: {message}", file=sys.stderr)
+    return 1
+
+
+def _setup_logging(token: str) -> None:
+    root = logging.getLogger()
+    if not root.handlers:
+        discord.utils.setup_logging(level=logging.INFO, root=True)
+    for handler in root.handlers:
+        handler.addFilter(RedactToken(token))
