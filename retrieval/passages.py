@@ -14,6 +14,7 @@ from retrieval.speakers import (
     full_name,
     named_speaker,
     needs_speaker,
+    pronoun_attributed,
 )
 
 # A paragraph longer than this is cut into runs of whole sentences.
@@ -101,8 +102,9 @@ def split_article(article: Article) -> list[Passage]:
         own = named_speaker(paragraph)
         last = groups[-1] if groups and heading is None else None
         if own is None and needs_speaker(paragraph) and last is not None and not last.closed:
+            pronoun = pronoun_attributed(paragraph)
             if last.speaker is None:
-                _attribute(last, text, paragraphs[index - 1])
+                _attribute(last, text, paragraphs[index - 1], pronoun)
             if last.speaker is not None and p_end - last.start <= MAX_PASSAGE_CHARS:
                 last.end = p_end
                 continue
@@ -110,7 +112,7 @@ def split_article(article: Article) -> list[Passage]:
             if last.speaker is not None:
                 group.speaker, group.attribution = last.speaker, last.attribution
             else:
-                _attribute(group, text, paragraphs[index - 1])
+                _attribute(group, text, paragraphs[index - 1], pronoun)
         else:
             group = _Group(p_start, p_end, heading=heading)
             if own is not None:
@@ -138,11 +140,13 @@ def split_article(article: Article) -> list[Passage]:
     return passages
 
 
-def _attribute(group: _Group, text: str, previous_span: tuple[int, int]) -> None:
+def _attribute(
+    group: _Group, text: str, previous_span: tuple[int, int], pronoun: bool = False
+) -> None:
     """Name the group's speaker from the paragraph before it, where that names one."""
     start, end = previous_span
     previous = text[start:end]
-    found = context_speaker(previous)
+    found = context_speaker(previous, pronoun)
     if found is not None:
         group.speaker = found.name
         group.attribution = _sentence_around(text, start, previous, found)

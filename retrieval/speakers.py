@@ -41,6 +41,7 @@ _SAID_NAME = re.compile(rf"[\"”’,]\s*{_SPEECH}\s+(?P<name>{_NAME})")
 _NAME_SAID = re.compile(
     rf"(?P<name>{_NAME})(?:,[^,;\"“”]{{3,90}},)?\s+(?:\w+ly\s+|also\s+|later\s+)?{_SPEECH}\b"
 )
+_ANY_NAME = re.compile(_NAME)
 # A slideshow or pull quote signed with a dash: “...” -- Ford says ...
 _DASHED = re.compile(rf"[\"”’]\s*(?:--|–|—)\s*(?P<name>{_NAME})")
 _PRONOUN_SAID = re.compile(
@@ -80,13 +81,30 @@ def needs_speaker(paragraph: str) -> bool:
     """A quote with no named attribution, or one attributed only to a pronoun."""
     if named_speaker(paragraph):
         return False
-    return is_quote(paragraph) or bool(_PRONOUN_SAID.search(paragraph))
+    return is_quote(paragraph) or pronoun_attributed(paragraph)
 
 
-def context_speaker(previous: str) -> Attribution | None:
-    """The person a preceding paragraph names as saying something, if any."""
+def context_speaker(previous: str, pronoun: bool = False) -> Attribution | None:
+    """The person a preceding paragraph names as saying something, if any.
+
+    For a quote attributed to "he" or "she" (``pronoun``), the first person
+    the preceding paragraph names is the likely antecedent even when that
+    paragraph quotes no one ("Coun. Giorgio Mammoliti stopped short of ...").
+    """
     found = named_speaker(previous)
-    return None if found is None or found.signed else found
+    if found is not None:
+        return None if found.signed else found
+    if pronoun:
+        for match in _ANY_NAME.finditer(previous):
+            name = _person(match.group())
+            if name:
+                return Attribution(name, match.start(), match.end())
+    return None
+
+
+def pronoun_attributed(paragraph: str) -> bool:
+    """Whether the paragraph attributes its words to "he", "she" or "they"."""
+    return bool(_PRONOUN_SAID.search(paragraph))
 
 
 def _person(candidate: str) -> str | None:

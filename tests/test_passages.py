@@ -124,3 +124,17 @@ def test_a_signed_quote_is_not_continued_by_the_next_quote() -> None:
     passages = split_article(a)
     assert len(passages) == 2
     assert passages[0].speaker == "Rob Ford" and passages[1].speaker is None
+
+
+def test_he_said_takes_the_person_named_just_before() -> None:
+    a = article(
+        "Right-leaning Coun. Giorgio Mammoliti stopped short of expressing full confidence.",
+        '"There is no need to enter into a state of panic," he wrote in a statement.',
+    )
+    passages = split_article(a)
+    assert len(passages) == 1 and passages[0].speaker == "Giorgio Mammoliti"
+
+
+def test_a_bare_quote_does_not_take_a_name_that_says_nothing() -> None:
+    a = article("Coun. Giorgio Mammoliti stopped short of that.", "“There is no need to panic.”")
+    assert [p.speaker for p in split_article(a)] == [None, None]
