@@ -96,6 +96,8 @@ def context_speaker(previous: str, pronoun: bool = False) -> Attribution | None:
         return None if found.signed else found
     if pronoun:
         for match in _ANY_NAME.finditer(previous):
+            if previous[match.end() : match.end() + 1] == "-":
+                continue  # "Right-leaning": a compound, not a name
             name = _person(match.group())
             if name:
                 return Attribution(name, match.start(), match.end())
