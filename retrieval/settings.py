@@ -55,6 +55,15 @@ class ExcerptSettings:
 
 
 @dataclass(frozen=True)
+class FetchSettings:
+    """Fetching articles from URLs: what may be fetched, and how much."""
+
+    allow_private: bool = False
+    timeout_seconds: float = 15.0
+    max_bytes: int = 5_000_000
+
+
+@dataclass(frozen=True)
 class BotSettings:
     """The Discord adapter's behaviour; the token is read from DISCORD_TOKEN only."""
 
@@ -66,6 +75,7 @@ class BotSettings:
     allowed_channels: list[int] = field(default_factory=list)
     page_timeout_seconds: float = 180.0
     pages: int = 3
+    add_roles: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,7 @@ class Settings:
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     excerpts: ExcerptSettings = field(default_factory=ExcerptSettings)
+    fetch: FetchSettings = field(default_factory=FetchSettings)
     bot: BotSettings = field(default_factory=BotSettings)
     source: Path | None = None
 
@@ -98,6 +109,8 @@ _CHECKS: dict[str, tuple[typing.Callable[[Any], bool], str]] = {
     "retrieval.min_coverage": (lambda v: 0 <= v <= 1, "must be between 0 and 1"),
     "excerpts.target_chars": (lambda v: 80 <= v <= 400, "must be between 80 and 400"),
     "excerpts.max_chars": (lambda v: 80 <= v <= 400, "must be between 80 and 400"),
+    "fetch.timeout_seconds": (lambda v: 0 < v <= 120, "must be between 0 and 120"),
+    "fetch.max_bytes": (lambda v: 1000 <= v <= 50_000_000, "must be between 1000 and 50000000"),
     "bot.prefix": (lambda v: bool(v.strip()), "must not be empty"),
     "bot.cooldown_seconds": (lambda v: v >= 0, "must be >= 0"),
     "bot.max_question_chars": (lambda v: 10 <= v <= 2000, "must be between 10 and 2000"),
