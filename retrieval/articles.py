@@ -119,27 +119,42 @@ def _jsonl_article(line: str, where: str) -> Article:
     return make_article(record, text, where, content_id(text))
 
 
-def iter_corpus(folder: Path) -> Iterator[Article | ArticleError]:
-    """Every article in a folder (not recursive), in file-name order; errors in line."""
+def iter_corpus(folder: Path) -> Iterator[tuple[str, Article | ArticleError]]:
+    """Every (file name, article) in a folder (not recursive), in corpus order; errors in line."""
     if not folder.is_dir():
         raise CorpusError(f"{folder}: corpus folder not found")
     for path in corpus_files(folder):
-        if path.name.endswith(JSONL_SUFFIXES):
-            yield from read_jsonl(path)
-        else:
-            try:
-                yield read_article_file(path)
-            except ArticleError as exc:
-                yield exc
+        for item in read_corpus_file(path):
+            yield path.name, item
+
+
+def read_corpus_file(path: Path) -> Iterator[Article | ArticleError]:
+    """The articles of one corpus file: one, or one per line of a JSONL file."""
+    if path.name.endswith(JSONL_SUFFIXES):
+        yield from read_jsonl(path)
+        return
+    try:
+        yield read_article_file(path)
+    except ArticleError as exc:
+        yield exc
+
+
+def corpus_order(name: str) -> tuple[int, str]:
+    """Files sort by their leading number, then by name ("9_a" before "10_b")."""
+    match = re.match(r"(\d+)", name)
+    return (int(match.group(1)) if match else -1, name)
 
 
 def corpus_files(folder: Path) -> list[Path]:
-    """The article files of a corpus folder, sorted by name."""
+    """The article files of a corpus folder, in corpus order."""
     suffixes = TEXT_SUFFIXES + JSONL_SUFFIXES
     return sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.name.lower().endswith(suffixes)
+        (
+            p
+            for p in folder.iterdir()
+            if p.is_file() and not p.name.startswith(".") and p.name.lower().endswith(suffixes)
+        ),
+        key=lambda p: corpus_order(p.name),
     )
 
 

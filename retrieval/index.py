@@ -17,6 +17,11 @@ from retrieval.scoring import BM25Params, BM25Scorer
 log = logging.getLogger(__name__)
 
 
+def text_digest(text: str) -> str:
+    """What makes two articles the same: their cleaned text."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
 @dataclass
 class CorpusIndex:
     """Everything a search needs, built from articles or loaded from disk."""
@@ -27,11 +32,16 @@ class CorpusIndex:
     passages: list[Passage] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     scorer: BM25Scorer = field(init=False)
+    # The corpus file each article came from, and each article's text digest.
+    files: dict[str, str] = field(default_factory=dict)
+    by_digest: dict[str, str] = field(default_factory=dict)
     # Every word as written in the corpus, to tell names from their stems.
     surfaces: set[str] = field(default_factory=set)
     # Passages with the same words (wire copy, a quote repeated) share a group.
     groups: list[int] = field(default_factory=list)
     _article_pos: dict[str, int] = field(default_factory=dict)
+    # Terms of passages analysed here, kept until they are saved.
+    _unsaved_terms: dict[int, list[str]] = field(default_factory=dict)
     _group_of_key: dict[str, int] = field(default_factory=dict)
     _group_members: dict[int, list[int]] = field(default_factory=dict)
 
@@ -41,18 +51,18 @@ class CorpusIndex:
     @classmethod
     def build(
         cls,
-        items: Iterable[Article | ArticleError],
+        items: Iterable[tuple[str, Article | ArticleError]],
         analyzer: Analyzer,
         params: BM25Params,
     ) -> CorpusIndex:
-        """Analyse every article; articles that fail are recorded in ``problems``."""
+        """Analyse every (file name, article) in order; failures are recorded in ``problems``."""
         index = cls(analyzer, params)
-        for item in items:
+        for file, item in items:
             if isinstance(item, ArticleError):
                 index.problems.append(str(item))
                 log.warning("skipped: %s", item)
                 continue
-            index.add_article(item)
+            index.add_article(item, file=file)
         return index
 
     def add_article(
@@ -60,17 +70,22 @@ class CorpusIndex:
         article: Article,
         terms: list[list[str]] | None = None,
         passages: list[Passage] | None = None,
+        file: str | None = None,
     ) -> int:
         """Add one article (its passages and terms may be given); return its passage count."""
         if article.id in self._article_pos:
             self.problems.append(f"{article.id}: duplicate article id, later copy skipped")
             log.warning("duplicate article id %s: later copy skipped", article.id)
             return 0
+        if file is not None:
+            self.files[article.id] = file
+        self.by_digest.setdefault(text_digest(article.text), article.id)
         if passages is None:
             passages = split_article(article)
+        offset = len(self.passages)
         if terms is None:
             terms = [self.passage_terms(article, p) for p in passages]
-        offset = len(self.passages)
+            self._unsaved_terms.update(enumerate(terms, start=offset))
         self._article_pos[article.id] = len(self.articles)
         self.articles.append(article)
         self.surfaces |= self.analyzer.surfaces(article.text)
@@ -86,6 +101,17 @@ class CorpusIndex:
         context = passage.context(article.text)
         return self.analyzer.terms(f"{text}\n{context}" if context else text)
 
+    def terms_of(self, passage: int) -> list[str]:
+        """A passage's indexed terms (for saving): analysed again unless still at hand."""
+        terms = self._unsaved_terms.pop(passage, None)
+        if terms is None:
+            p = self.passages[passage]
+            terms = self.passage_terms(self.article(p.article_id), p)
+        return terms
+
+    def has_article(self, article_id: str) -> bool:
+        return article_id in self._article_pos
+
     def article(self, article_id: str) -> Article:
         return self.articles[self._article_pos[article_id]]
 
@@ -99,15 +125,6 @@ class CorpusIndex:
     def same_passages(self, passage: int) -> list[int]:
         """Every passage with the same words as this one, this one included."""
         return self._group_members[self.groups[passage]]
-
-    def fingerprint_key(self) -> str:
-        """A digest of what the index holds (articles and analysis), for staleness checks."""
-        digest = hashlib.sha256()
-        digest.update(repr(sorted(self.analyzer.describe().items())).encode())
-        for article in self.articles:
-            digest.update(article.id.encode())
-            digest.update(hashlib.sha256(article.text.encode()).digest())
-        return digest.hexdigest()
 
     def _assign_group(self, position: int, text: str) -> None:
         key = " ".join(re.findall(r"\w+", normalize(text)))

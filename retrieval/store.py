@@ -1,8 +1,19 @@
-"""Persistence: the analysed index as versioned JSON, never pickle.
+"""Persistence: the analysed index as versioned JSON segments and a manifest, never pickle.
 
-The corpus folder is the source of truth. The saved index records a
-fingerprint of the corpus files and of the analyzer; when either no longer
-matches, or the file is damaged, the index is rebuilt from the corpus.
+The corpus folder is the source of truth; the index folder holds what was
+derived from it:
+
+- ``seg-NNNNNN.json.gz``: the articles of one build or one add, with their
+  passages and the passages' terms, so loading never re-analyses text;
+- ``manifest.json``: the format version, a digest of the analyzer and of the
+  code that builds passages, the corpus files (name, size, modification time)
+  the segments hold, and the segments in order. It is written last: until it
+  is replaced, readers see the old state whole.
+
+Every file is written to a temporary file, fsynced and renamed. At load, a
+manifest that matches the corpus is trusted; corpus files added after the
+ones it lists (a killed add, a file copied in) are analysed and appended; any
+other difference, or a damaged file, means a rebuild from the corpus, logged.
 """
 
 from __future__ import annotations
@@ -13,22 +24,29 @@ import json
 import logging
 import os
 import tempfile
-from dataclasses import asdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from retrieval.analysis import Analyzer
-from retrieval.articles import Article, corpus_files, iter_corpus
-from retrieval.errors import CorpusError, IndexStoreError
+from retrieval.articles import (
+    Article,
+    corpus_files,
+    corpus_order,
+    iter_corpus,
+    read_corpus_file,
+)
+from retrieval.errors import ArticleError, CorpusError, IndexStoreError
 from retrieval.index import CorpusIndex
+from retrieval.locking import index_lock
 from retrieval.passages import Passage
 from retrieval.scoring import BM25Params
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
-INDEX_FILE = "index.json.gz"
-
+FORMAT_VERSION = 2
+MANIFEST = "manifest.json"
 
 # The modules whose code decides what is indexed: a saved index made by other
 # code is rebuilt rather than trusted.
@@ -37,111 +55,228 @@ _PIPELINE = (
     "stopwords", "store",
 )  # fmt: skip
 
+FileStamp = tuple[str, int, int]
 
-def pipeline_digest() -> str:
-    """A digest of the code that turns articles into indexed passages."""
-    digest = hashlib.sha256()
+
+def pipeline_digest(analyzer: Analyzer) -> str:
+    """A digest of the analyzer's settings and the code that turns articles into passages."""
+    digest = hashlib.sha256(json.dumps(analyzer.describe(), sort_keys=True).encode())
     here = Path(__file__).resolve().parent
     for name in _PIPELINE:
         digest.update((here / f"{name}.py").read_bytes())
     return digest.hexdigest()
 
 
-def corpus_fingerprint(folder: Path, analyzer: Analyzer) -> str:
-    """Names, sizes and modification times of the corpus files, the analyzer and its code."""
-    digest = hashlib.sha256(json.dumps(analyzer.describe(), sort_keys=True).encode())
-    digest.update(pipeline_digest().encode())
-    for path in corpus_files(folder):
-        stat = path.stat()
-        digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
+def stamp(path: Path) -> FileStamp:
+    info = path.stat()
+    return (path.name, info.st_size, info.st_mtime_ns)
+
+
+@dataclass
+class Manifest:
+    """What the index folder holds: the corpus files it reflects and its segments."""
+
+    pipeline: str
+    files: list[FileStamp]
+    segments: list[str]
+    format_version: int = FORMAT_VERSION
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=1)
+
+    @classmethod
+    def read(cls, path: Path) -> Manifest:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format_version") != FORMAT_VERSION:
+            raise ValueError(f"format version {data.get('format_version')!r}")
+        files = [(str(n), int(s), int(m)) for n, s, m in data["files"]]
+        return cls(str(data["pipeline"]), files, [str(s) for s in data["segments"]])
 
 
 def open_index(
     corpus: Path, index_dir: Path | None, analyzer: Analyzer, params: BM25Params
 ) -> CorpusIndex:
-    """The saved index when it matches the corpus, else one rebuilt (and saved)."""
+    """The saved index brought up to date with the corpus, else one rebuilt (and saved)."""
     if not corpus.is_dir():
         raise CorpusError(f"{corpus}: corpus folder not found")
-    fingerprint = corpus_fingerprint(corpus, analyzer)
-    if index_dir is not None:
-        loaded = _load(index_dir / INDEX_FILE, fingerprint, analyzer, params)
+    if index_dir is None:
+        return _require_articles(_build(corpus, analyzer, params), corpus)
+    loaded = load_if_current(corpus, index_dir, analyzer, params)
+    if loaded is not None:
+        return loaded
+    with index_lock(index_dir):
+        # Another process may have brought it up to date while we waited.
+        loaded = load_if_current(corpus, index_dir, analyzer, params, repair=True)
         if loaded is not None:
             return loaded
-    index = CorpusIndex.build(iter_corpus(corpus), analyzer, params)
+        index = _require_articles(_build(corpus, analyzer, params), corpus)
+        save_all(index, corpus, index_dir)
+        return index
+
+
+def load_if_current(
+    corpus: Path,
+    index_dir: Path,
+    analyzer: Analyzer,
+    params: BM25Params,
+    repair: bool = False,
+) -> CorpusIndex | None:
+    """The saved index if it matches the corpus (with ``repair``, once new files are added)."""
+    path = index_dir / MANIFEST
+    if not path.exists():
+        return None
+    try:
+        manifest = Manifest.read(path)
+        if manifest.pipeline != pipeline_digest(analyzer):
+            log.info("index %s was built by other code or settings: rebuilding", index_dir)
+            return None
+        current = [stamp(p) for p in corpus_files(corpus)]
+        known = len(manifest.files)
+        if current[:known] != manifest.files:
+            log.info("index %s no longer matches the corpus: rebuilding", index_dir)
+            return None
+        if known < len(current) and not repair:
+            return None
+        index = CorpusIndex(analyzer, params)
+        for segment in manifest.segments:
+            read_segment(index_dir / segment, index)
+        if known < len(current):
+            log.info("indexing %d corpus files added since the last save", len(current) - known)
+            new_files = [corpus / name for name, _, _ in current[known:]]
+            append_files(index, new_files, corpus, index_dir, manifest)
+        return _require_articles(index, corpus)
+    except (OSError, EOFError, ValueError, KeyError, TypeError) as exc:
+        log.warning("index %s is damaged (%s): rebuilding from the corpus", index_dir, exc)
+        return None
+
+
+def _build(corpus: Path, analyzer: Analyzer, params: BM25Params) -> CorpusIndex:
+    return CorpusIndex.build(iter_corpus(corpus), analyzer, params)
+
+
+def _require_articles(index: CorpusIndex, corpus: Path) -> CorpusIndex:
     if not index.articles:
         raise CorpusError(f"{corpus}: no readable article in the corpus folder")
-    if index_dir is not None:
-        save(index, index_dir, fingerprint)
     return index
 
 
-def save(index: CorpusIndex, index_dir: Path, fingerprint: str) -> None:
-    """Write the index atomically: a temporary file, fsync, then rename."""
-    passages_by_article: dict[str, list[dict[str, Any]]] = {}
-    for passage in index.passages:
-        record = asdict(passage)
-        del record["article_id"]
-        record["terms"] = index.passage_terms(index.article(passage.article_id), passage)
-        del record["ordinal"]
-        passages_by_article.setdefault(passage.article_id, []).append(record)
+def save_all(index: CorpusIndex, corpus: Path, index_dir: Path) -> None:
+    """Write the whole index as one segment, then the manifest; drop older segments."""
+    files = [stamp(p) for p in corpus_files(corpus)]
+    segment = write_segment(index_dir, index, range(len(index.articles)))
+    old = _listed_segments(index_dir)
+    write_manifest(index_dir, Manifest(pipeline_digest(index.analyzer), files, [segment]))
+    for name in old - {segment}:
+        (index_dir / name).unlink(missing_ok=True)
+
+
+def append_files(
+    index: CorpusIndex, paths: Iterable[Path], corpus: Path, index_dir: Path, manifest: Manifest
+) -> list[str]:
+    """Analyse corpus files into the index, save them as a segment, update the manifest."""
+    before = len(index.articles)
+    problems: list[str] = []
+    stamps = []
+    for path in sorted(paths, key=lambda p: corpus_order(p.name)):
+        stamps.append(stamp(path))
+        for item in read_corpus_file(path):
+            if isinstance(item, ArticleError):
+                problems.append(str(item))
+                index.problems.append(str(item))
+            else:
+                index.add_article(item, file=path.name)
+    segment = write_segment(index_dir, index, range(before, len(index.articles)))
+    manifest.files.extend(stamps)
+    manifest.segments.append(segment)
+    write_manifest(index_dir, manifest)
+    return problems
+
+
+def write_segment(index_dir: Path, index: CorpusIndex, articles: Iterable[int]) -> str:
+    """Save some of the index's articles, analysed, as a new segment file; return its name."""
+    by_article: dict[str, list[dict[str, Any]]] = {}
+    positions = list(articles)
+    wanted = {index.articles[i].id for i in positions}
+    for position, passage in enumerate(index.passages):
+        if passage.article_id in wanted:
+            record = asdict(passage)
+            del record["article_id"], record["ordinal"]
+            record["terms"] = index.terms_of(position)
+            by_article.setdefault(passage.article_id, []).append(record)
     document = {
         "format_version": FORMAT_VERSION,
-        "fingerprint": fingerprint,
-        "analyzer": index.analyzer.describe(),
-        "problems": index.problems,
         "articles": [
-            {"article": asdict(a), "passages": passages_by_article.get(a.id, [])}
-            for a in index.articles
+            {
+                "article": asdict(index.articles[i]),
+                "file": index.files.get(index.articles[i].id),
+                "passages": by_article.get(index.articles[i].id, []),
+            }
+            for i in positions
         ],
+        "problems": index.problems,
     }
+    data = gzip.compress(json.dumps(document, ensure_ascii=False).encode("utf-8"), 5, mtime=0)
+    name = f"seg-{_next_number(index_dir):06d}.json.gz"
+    atomic_write(index_dir / name, data)
+    return name
+
+
+def read_segment(path: Path, index: CorpusIndex) -> None:
+    """Add a segment's articles, already analysed, to the index."""
+    with gzip.open(path, "rt", encoding="utf-8") as stream:
+        document = json.load(stream)
+    if document.get("format_version") != FORMAT_VERSION:
+        raise ValueError(f"{path.name}: format version {document.get('format_version')!r}")
+    index.problems = list(document.get("problems", index.problems))
+    for entry in document["articles"]:
+        article = Article(**entry["article"])
+        records = entry["passages"]
+        terms = [r.pop("terms") for r in records]
+        passages = [
+            Passage(article_id=article.id, ordinal=n, **_tuples(r)) for n, r in enumerate(records)
+        ]
+        index.add_article(article, terms=terms, passages=passages, file=entry.get("file"))
+
+
+def write_manifest(index_dir: Path, manifest: Manifest) -> None:
+    atomic_write(index_dir / MANIFEST, manifest.to_json().encode("utf-8"))
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write a file so that readers see the old content or the new, never a part."""
     try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=index_dir, prefix=".index-", delete=False) as tmp:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            dir=path.parent, prefix=f".{path.name}.", delete=False
+        ) as tmp:
             try:
-                with gzip.GzipFile(fileobj=tmp, mode="wb", compresslevel=5, mtime=0) as gz:
-                    gz.write(json.dumps(document, ensure_ascii=False).encode("utf-8"))
+                tmp.write(data)
                 tmp.flush()
                 os.fsync(tmp.fileno())
             except BaseException:
                 os.unlink(tmp.name)
                 raise
-        os.replace(tmp.name, index_dir / INDEX_FILE)
+        os.replace(tmp.name, path)
+        _fsync_dir(path.parent)
     except OSError as exc:
-        raise IndexStoreError(
-            f"{index_dir}: cannot write the index ({exc.strerror or exc})"
-        ) from None
+        raise IndexStoreError(f"{path}: cannot write ({exc.strerror or exc})") from None
 
 
-def _load(
-    path: Path, fingerprint: str, analyzer: Analyzer, params: BM25Params
-) -> CorpusIndex | None:
-    if not path.exists():
-        return None
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
     try:
-        with gzip.open(path, "rt", encoding="utf-8") as stream:
-            document = json.load(stream)
-        if document.get("format_version") != FORMAT_VERSION:
-            log.info("index %s has another format version: rebuilding", path)
-            return None
-        if document.get("fingerprint") != fingerprint:
-            log.info("index %s no longer matches the corpus: rebuilding", path)
-            return None
-        index = CorpusIndex(analyzer, params)
-        index.problems = list(document.get("problems", []))
-        for entry in document["articles"]:
-            article = Article(**entry["article"])
-            records = entry["passages"]
-            terms = [r.pop("terms") for r in records]
-            passages = [
-                Passage(article_id=article.id, ordinal=n, **_tuples(r))
-                for n, r in enumerate(records)
-            ]
-            index.add_article(article, terms=terms, passages=passages)
-        return index
-    except (OSError, EOFError, ValueError, KeyError, TypeError) as exc:
-        log.warning("index %s is damaged (%s): rebuilding from the corpus", path, exc)
-        return None
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _listed_segments(index_dir: Path) -> set[str]:
+    return {p.name for p in index_dir.glob("seg-*.json.gz")}
+
+
+def _next_number(index_dir: Path) -> int:
+    numbers = [int(n[4:10]) for n in _listed_segments(index_dir) if n[4:10].isdigit()]
+    return max(numbers, default=0) + 1
 
 
 def _tuples(record: dict[str, Any]) -> dict[str, Any]:

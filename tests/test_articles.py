@@ -112,9 +112,12 @@ def test_corpus_lists_articles_and_errors_in_name_order(tmp_path: Path) -> None:
     (tmp_path / "c.txt").write_bytes(b"\x00\x01")
     (tmp_path / "notes.pdf").write_bytes(b"%PDF")
     (tmp_path / ".hidden.txt").write_text("Hidden.", encoding="utf-8")
-    items = list(iter_corpus(tmp_path))
-    assert [i.id for i in items if isinstance(i, Article)] == ["a", "b"]
-    assert len([i for i in items if isinstance(i, ArticleError)]) == 1
+    (tmp_path / "10_later.txt").write_text("Tenth.", encoding="utf-8")
+    (tmp_path / "9_earlier.txt").write_text("Ninth.", encoding="utf-8")
+    pairs = list(iter_corpus(tmp_path))
+    items = [item for _, item in pairs]
+    assert [i.id for i in items if isinstance(i, Article)] == ["a", "b", "9_earlier", "10_later"]
+    assert [name for name, i in pairs if isinstance(i, ArticleError)] == ["c.txt"]
 
 
 def test_missing_corpus_folder(tmp_path: Path) -> None:

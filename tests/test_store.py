@@ -11,7 +11,7 @@ import pytest
 
 from retrieval.retriever import Retriever
 from retrieval.settings import Settings, load_settings
-from retrieval.store import INDEX_FILE
+from retrieval.store import MANIFEST
 
 
 def settings_for(corpus: Path, index: Path) -> Settings:
@@ -23,10 +23,12 @@ def test_index_is_saved_then_reused(
 ) -> None:
     index_dir = tmp_path / "index"
     first = Retriever.from_settings(settings_for(seed_corpus, index_dir))
-    saved = index_dir / INDEX_FILE
-    assert saved.exists()
-    document = json.loads(gzip.decompress(saved.read_bytes()))
-    assert document["format_version"] == 1 and len(document["articles"]) == 3
+    saved = index_dir / MANIFEST
+    manifest = json.loads(saved.read_text(encoding="utf-8"))
+    assert manifest["format_version"] == 2 and len(manifest["files"]) == 3
+    (segment,) = manifest["segments"]
+    document = json.loads(gzip.decompress((index_dir / segment).read_bytes()))
+    assert len(document["articles"]) == 3 and "pickle" not in segment
     stamp = saved.stat().st_mtime_ns
     second = Retriever.from_settings(settings_for(seed_corpus, index_dir))
     assert saved.stat().st_mtime_ns == stamp
@@ -48,20 +50,24 @@ def test_changed_corpus_rebuilds(seed_corpus: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "damage",
+    ("target", "damage"),
     [
-        b"",
-        b"not gzip at all",
-        gzip.compress(b"{truncated"),
-        gzip.compress(b'{"format_version": 99}'),
+        ("segment", b""),
+        ("segment", b"not gzip at all"),
+        ("segment", gzip.compress(b"{truncated")),
+        ("segment", gzip.compress(b'{"format_version": 99}')),
+        ("manifest", b"{not json"),
+        ("manifest", b'{"format_version": 1}'),
     ],
 )
 def test_damaged_index_is_rebuilt(
-    seed_corpus: Path, tmp_path: Path, damage: bytes, caplog: pytest.LogCaptureFixture
+    seed_corpus: Path, tmp_path: Path, target: str, damage: bytes, caplog: pytest.LogCaptureFixture
 ) -> None:
     index_dir = tmp_path / "index"
     Retriever.from_settings(settings_for(seed_corpus, index_dir))
-    (index_dir / INDEX_FILE).write_bytes(damage)
+    manifest = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
+    victim = index_dir / (manifest["segments"][0] if target == "segment" else MANIFEST)
+    victim.write_bytes(damage)
     with caplog.at_level(logging.INFO):
         retriever = Retriever.from_settings(settings_for(seed_corpus, index_dir))
     assert retriever.ask("Who urged Ford to take a pause?").found
