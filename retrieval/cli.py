@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from retrieval.answer import Answer
+from retrieval.cli_add import add_parsers
 from retrieval.errors import StorybotError
 from retrieval.evaluation import evaluate, load_questions
 from retrieval.render import NO_ANSWER, build_reply, reply_text
@@ -100,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     chat.set_defaults(handler=cmd_chat)
 
+    add_parsers(commands, common)
+
     run = commands.add_parser(
         "run", parents=[common], help="run the Discord bot (token from DISCORD_TOKEN)"
     )
@@ -127,8 +130,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return settings.with_paths(corpus=args.corpus, index=args.index)
 
 
-def open_retriever(args: argparse.Namespace) -> Retriever:
-    retriever = Retriever.from_settings(settings_from(args))
+def open_retriever(args: argparse.Namespace, allow_empty: bool = False) -> Retriever:
+    retriever = Retriever.from_settings(settings_from(args), allow_empty=allow_empty)
     for problem in retriever.problems:
         print(f"storybot: warning: skipped {problem}", file=sys.stderr)
     return retriever

@@ -24,6 +24,11 @@ QUESTION_FRAME = frozenset(
 # recipe", "show me ..."): the request, not its subject.
 _REQUEST_VERBS = frozenset("give show tell help teach send find get recommend remind".split())
 _REQUEST_OBJECTS = frozenset(("me", "us"))
+# The function words a question is likely to misspell ("wich", "waht", "becuase").
+_QUESTION_WORDS = frozenset(
+    "which what where when whom whose does there their they them these those this that with"
+    " would could should about because before after while".split()
+)
 
 
 @dataclass(frozen=True)
@@ -118,7 +123,7 @@ def correct(word: str, analyzer: Analyzer, scorer: BM25Scorer) -> str | None:
     for candidate in _edits(plain):
         term = analyzer.term(candidate)
         if term is None:
-            stopword = stopword or analyzer.is_stopword(candidate)
+            stopword = stopword or candidate in _QUESTION_WORDS
             continue
         df = scorer.df(term)
         if df and (best is None or df > best[0]):

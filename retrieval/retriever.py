@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from retrieval.analysis import Analyzer
 from retrieval.answer import Answer, Source
+from retrieval.articles import Article
+from retrieval.errors import ArticleError, IndexStoreError
 from retrieval.index import CorpusIndex
+from retrieval.ingest import Added, AddReport, Progress, add_articles, remove_article
 from retrieval.scoring import BM25Params
 from retrieval.search import SearchOptions, search
 from retrieval.settings import Settings
-from retrieval.store import open_index
+from retrieval.store import MANIFEST, open_index
 
 log = logging.getLogger(__name__)
 
@@ -27,12 +32,22 @@ class ArticleInfo:
 class Retriever:
     """Answers questions from an index; built from settings or from an index directly."""
 
-    def __init__(self, index: CorpusIndex, options: SearchOptions) -> None:
+    def __init__(
+        self,
+        index: CorpusIndex,
+        options: SearchOptions,
+        corpus: Path | None = None,
+        index_dir: Path | None = None,
+    ) -> None:
         self.index = index
         self.options = options
+        self.corpus = corpus
+        self.index_dir = index_dir
+        self._seen = self._manifest_stamp()
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Retriever:
+    def from_settings(cls, settings: Settings, allow_empty: bool = False) -> Retriever:
+        """Open the index the settings name; ``allow_empty`` for a corpus yet to be filled."""
         analysis = settings.analysis
         retrieval = settings.retrieval
         analyzer = Analyzer(stemmer=analysis.stemmer, stopwords=analysis.stopwords)
@@ -43,7 +58,7 @@ class Retriever:
             epsilon=retrieval.epsilon,
             delta=retrieval.delta,
         )
-        index = open_index(settings.corpus, settings.index, analyzer, params)
+        index = open_index(settings.corpus, settings.index, analyzer, params, allow_empty)
         options = SearchOptions(
             top_k=retrieval.top_k,
             target_chars=settings.excerpts.target_chars,
@@ -51,10 +66,11 @@ class Retriever:
             min_coverage=retrieval.min_coverage,
             fuzzy=analysis.fuzzy,
         )
-        return cls(index, options)
+        return cls(index, options, settings.corpus, settings.index)
 
     def ask(self, question: str, top_k: int | None = None) -> Answer:
         """The best excerpts for a question; ``Answer.results`` is empty when nothing fits."""
+        self.refresh()
         options = self.options if top_k is None else replace(self.options, top_k=top_k)
         return search(self.index, question, options)
 
@@ -64,6 +80,53 @@ class Retriever:
         for passage in self.index.passages:
             counts[passage.article_id] = counts.get(passage.article_id, 0) + 1
         return [ArticleInfo(Source.of(a), counts.get(a.id, 0)) for a in self.index.articles]
+
+    def add(
+        self,
+        items: Iterable[Article | ArticleError],
+        strict: bool = False,
+        progress: Progress | None = None,
+    ) -> AddReport:
+        """Add articles to the corpus and the index (see ``retrieval.ingest``)."""
+        corpus, index_dir = self._folders()
+        report = add_articles(
+            corpus, index_dir, self.index.analyzer, self.index.params, items, strict, progress
+        )
+        self.refresh()
+        return report
+
+    def remove(self, article_id: str) -> Added:
+        """Take an article out of the corpus and the index."""
+        corpus, index_dir = self._folders()
+        removed = remove_article(
+            corpus, index_dir, self.index.analyzer, self.index.params, article_id
+        )
+        self.refresh()
+        return removed
+
+    def refresh(self) -> bool:
+        """Take in what another process saved since (one stat when nothing changed)."""
+        stamp = self._manifest_stamp()
+        if stamp is None or stamp == self._seen or self.corpus is None:
+            return False
+        self.index = open_index(self.corpus, self.index_dir, self.index.analyzer, self.index.params)
+        self._seen = self._manifest_stamp()
+        log.info("reloaded the index: %d articles", len(self.index.articles))
+        return True
+
+    def _manifest_stamp(self) -> tuple[int, int] | None:
+        if self.index_dir is None:
+            return None
+        try:
+            info = (self.index_dir / MANIFEST).stat()
+        except OSError:
+            return None
+        return (info.st_mtime_ns, info.st_size)
+
+    def _folders(self) -> tuple[Path, Path]:
+        if self.corpus is None or self.index_dir is None:
+            raise IndexStoreError("this retriever has no corpus and index folders to add to")
+        return self.corpus, self.index_dir
 
     @property
     def problems(self) -> list[str]:

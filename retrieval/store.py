@@ -94,24 +94,40 @@ class Manifest:
 
 
 def open_index(
-    corpus: Path, index_dir: Path | None, analyzer: Analyzer, params: BM25Params
+    corpus: Path,
+    index_dir: Path | None,
+    analyzer: Analyzer,
+    params: BM25Params,
+    allow_empty: bool = False,
 ) -> CorpusIndex:
     """The saved index brought up to date with the corpus, else one rebuilt (and saved)."""
     if not corpus.is_dir():
         raise CorpusError(f"{corpus}: corpus folder not found")
     if index_dir is None:
-        return _require_articles(_build(corpus, analyzer, params), corpus)
-    loaded = load_if_current(corpus, index_dir, analyzer, params)
-    if loaded is not None:
-        return loaded
-    with index_lock(index_dir):
-        # Another process may have brought it up to date while we waited.
-        loaded = load_if_current(corpus, index_dir, analyzer, params, repair=True)
-        if loaded is not None:
-            return loaded
-        index = _require_articles(_build(corpus, analyzer, params), corpus)
+        index = _build(corpus, analyzer, params)
+    else:
+        loaded = load_if_current(corpus, index_dir, analyzer, params)
+        if loaded is None:
+            with index_lock(index_dir):
+                loaded = open_index_locked(corpus, index_dir, analyzer, params, allow_empty=True)
+        index = loaded
+    return index if allow_empty else _require_articles(index, corpus)
+
+
+def open_index_locked(
+    corpus: Path,
+    index_dir: Path,
+    analyzer: Analyzer,
+    params: BM25Params,
+    allow_empty: bool = False,
+) -> CorpusIndex:
+    """As open_index, for a caller that holds the index lock: may repair or rebuild."""
+    # Another process may have brought it up to date while we waited for the lock.
+    index = load_if_current(corpus, index_dir, analyzer, params, repair=True)
+    if index is None:
+        index = _build(corpus, analyzer, params)
         save_all(index, corpus, index_dir)
-        return index
+    return index if allow_empty else _require_articles(index, corpus)
 
 
 def load_if_current(
@@ -144,7 +160,7 @@ def load_if_current(
             log.info("indexing %d corpus files added since the last save", len(current) - known)
             new_files = [corpus / name for name, _, _ in current[known:]]
             append_files(index, new_files, corpus, index_dir, manifest)
-        return _require_articles(index, corpus)
+        return index
     except (OSError, EOFError, ValueError, KeyError, TypeError) as exc:
         log.warning("index %s is damaged (%s): rebuilding from the corpus", index_dir, exc)
         return None

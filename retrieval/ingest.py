@@ -1,0 +1,187 @@
+"""Adding and removing articles: the corpus folder first, then the index, in place.
+
+An added article becomes a file with front matter in the corpus folder (the
+source of truth), named after the next number in the corpus order so that a
+rebuild reads the articles in the order they were added and gives the same
+scores. The index is updated in place, a batch at a time: the new articles
+are analysed, saved as a segment, and the manifest is replaced last. The whole
+add holds the index lock, so two adds take turns and both land.
+"""
+
+from __future__ import annotations
+
+import logging
+import typing
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from retrieval.analysis import Analyzer
+from retrieval.articles import JSONL_SUFFIXES, Article, corpus_files, corpus_order, iter_corpus
+from retrieval.errors import ArticleError, CorpusError
+from retrieval.index import CorpusIndex, text_digest
+from retrieval.locking import index_lock
+from retrieval.scoring import BM25Params
+from retrieval.store import (
+    MANIFEST,
+    Manifest,
+    append_files,
+    atomic_write,
+    open_index_locked,
+    save_all,
+)
+
+log = logging.getLogger(__name__)
+
+BATCH = 1000
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Added:
+    """An article now in the corpus and the index."""
+
+    id: str
+    title: str | None
+    passages: int
+    file: str
+
+
+@dataclass
+class AddReport:
+    """What an add did: the articles added and, one line each, what was refused."""
+
+    added: list[Added] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+def add_articles(
+    corpus: Path,
+    index_dir: Path,
+    analyzer: Analyzer,
+    params: BM25Params,
+    items: Iterable[Article | ArticleError],
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> AddReport:
+    """Store new articles in the corpus and the index; bad or duplicate ones are refused.
+
+    With ``strict`` every item is checked first and nothing is added when one fails.
+    """
+    report = AddReport()
+    if strict:
+        items = list(items)
+        first = next((i for i in items if isinstance(i, ArticleError)), None)
+        if first is not None:
+            report.refused.append(str(first))
+            return report
+    if not corpus.is_dir():
+        raise CorpusError(f"{corpus}: corpus folder not found")
+    with index_lock(index_dir):
+        _remove_leftovers(corpus)
+        index = open_index_locked(corpus, index_dir, analyzer, params, allow_empty=True)
+        manifest = Manifest.read(index_dir / MANIFEST)
+        number = _next_number(corpus)
+        batch: list[Path] = []
+        digests: dict[str, str] = {}
+        for item in items:
+            problem = (
+                str(item) if isinstance(item, ArticleError) else _refusal(item, index, digests)
+            )
+            if problem is not None:
+                report.refused.append(problem)
+                if strict:
+                    break
+            else:
+                article = typing.cast(Article, item)
+                path = corpus / f"{number:03d}_{article.id}.md"
+                atomic_write(path, article_file(article).encode("utf-8"))
+                digests[text_digest(article.text)] = article.id
+                number += 1
+                batch.append(path)
+                if len(batch) >= BATCH:
+                    _flush(index, batch, corpus, index_dir, manifest, report)
+            if progress is not None:
+                progress(len(report.added) + len(batch), len(report.refused))
+        _flush(index, batch, corpus, index_dir, manifest, report)
+    return report
+
+
+def remove_article(
+    corpus: Path, index_dir: Path, analyzer: Analyzer, params: BM25Params, article_id: str
+) -> Added:
+    """Take an article out of the corpus, then rebuild the index without it."""
+    with index_lock(index_dir):
+        index = open_index_locked(corpus, index_dir, analyzer, params, allow_empty=True)
+        if not index.has_article(article_id):
+            raise CorpusError(f"no article with id '{article_id}' in {corpus}")
+        file = index.files.get(article_id)
+        if file is None or file.endswith(JSONL_SUFFIXES):
+            raise CorpusError(
+                f"article '{article_id}' is one of several in {file}: edit that file instead"
+            )
+        article = index.article(article_id)
+        passages = sum(1 for p in index.passages if p.article_id == article_id)
+        (corpus / file).unlink()
+        log.info("removed %s; rebuilding the index", file)
+        rebuilt = CorpusIndex.build(iter_corpus(corpus), analyzer, params)
+        save_all(rebuilt, corpus, index_dir)
+        return Added(article_id, article.title, passages, file)
+
+
+def article_file(article: Article) -> str:
+    """An article as a corpus file: YAML front matter, then its text."""
+    meta: dict[str, Any] = {"id": article.id}
+    for key in ("title", "source", "url", "published"):
+        value = getattr(article, key)
+        if value is not None:
+            meta[key] = value
+    meta.update(article.extra)
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
+    return f"---\n{front}---\n{article.text}\n"
+
+
+def _refusal(item: Article, index: CorpusIndex, digests: dict[str, str]) -> str | None:
+    """Why an article can't be added (a copy, or its id taken), or None."""
+    digest = text_digest(item.text)
+    same = index.by_digest.get(digest) or digests.get(digest)
+    if same is not None:
+        return f"{item.label}: already in the corpus as '{same}'"
+    if index.has_article(item.id) or item.id in digests.values():
+        return f"{item.label}: the id '{item.id}' is already used by another article"
+    return None
+
+
+def _flush(
+    index: CorpusIndex,
+    batch: list[Path],
+    corpus: Path,
+    index_dir: Path,
+    manifest: Manifest,
+    report: AddReport,
+) -> None:
+    if not batch:
+        return
+    start, first_passage = len(index.articles), len(index.passages)
+    report.refused.extend(append_files(index, batch, corpus, index_dir, manifest))
+    counts: dict[str, int] = {}
+    for passage in index.passages[first_passage:]:
+        counts[passage.article_id] = counts.get(passage.article_id, 0) + 1
+    for article in index.articles[start:]:
+        file = index.files.get(article.id, "")
+        report.added.append(Added(article.id, article.title, counts.get(article.id, 0), file))
+    batch.clear()
+
+
+def _remove_leftovers(corpus: Path) -> None:
+    """Temporary files of an add that was killed before it could rename them."""
+    for path in corpus.glob(".*.md.*"):
+        path.unlink(missing_ok=True)
+
+
+def _next_number(corpus: Path) -> int:
+    numbers = [corpus_order(p.name)[0] for p in corpus_files(corpus)]
+    return max(numbers, default=-1) + 1

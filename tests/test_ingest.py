@@ -1,0 +1,327 @@
+"""Adding and removing articles: bad input changes nothing, adds equal a rebuild, faults heal."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrieval.articles import corpus_files
+from retrieval.cli import main
+from retrieval.retriever import Retriever
+from retrieval.settings import load_settings
+
+GOOD = "---\ntitle: Zamboni\nsource: Rink News\n---\nThe zamboni broke down at the arena.\n\nRepairs take a week.\n"
+
+
+def snapshot(*folders: Path) -> dict[str, str]:
+    """Every file under the folders with a digest of its content."""
+    files = {}
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.name != ".lock":
+                files[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return files
+
+
+def add(config: Path, *args: str) -> int:
+    return main(["add", *args, "--config", str(config)])
+
+
+@pytest.fixture
+def ready(config_file: Path, seed_corpus: Path, tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A config whose seed corpus has a saved index: (config, corpus, index)."""
+    assert main(["sources", "--config", str(config_file)]) == 0
+    return config_file, seed_corpus, tmp_path / "index"
+
+
+def jsonl(path: Path, records: list[dict[str, object] | str], compress: bool = False) -> Path:
+    lines = "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in records)
+    path.write_bytes(gzip.compress(lines.encode()) if compress else lines.encode())
+    return path
+
+
+BAD_FILES = {
+    "empty.txt": b"",
+    "blank.md": b"   \n\n\t \n",
+    "binary.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00",
+    "latin1.txt": b"caf\xe9 au lait",
+    "front.md": b"---\ntitle: [unclosed\n---\ntext",
+    "paper.pdf": b"%PDF-1.4",
+    "empty.html": b"<html><body><nav>Menu</nav></body></html>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_file_is_refused_and_changes_nothing(
+    ready: tuple[Path, Path, Path], tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config, corpus, index = ready
+    path = tmp_path / name
+    path.write_bytes(BAD_FILES[name])
+    before = snapshot(corpus, index)
+    capsys.readouterr()
+    assert add(config, str(path)) == 1
+    err = capsys.readouterr().err
+    assert err.count("storybot: refused: ") == 1 and name in err and "Traceback" not in err
+    assert snapshot(corpus, index) == before
+
+
+def test_oversized_file_is_refused(
+    ready: tuple[Path, Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import retrieval.articles
+
+    config, corpus, index = ready
+    monkeypatch.setattr(retrieval.articles, "MAX_ARTICLE_BYTES", 100)
+    path = tmp_path / "big.txt"
+    path.write_text("word " * 100, encoding="utf-8")
+    before = snapshot(corpus, index)
+    assert add(config, str(path)) == 1
+    assert "too large" in capsys.readouterr().err
+    assert snapshot(corpus, index) == before
+
+
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [
+        (["missing.txt"], "no such file or folder"),
+        (["ftp://example.org/a"], "only http and https"),
+        (["http://127.0.0.1:9/story"], "127.0.0.1"),
+    ],
+)
+def test_bad_sources_are_refused_and_change_nothing(
+    ready: tuple[Path, Path, Path],
+    inputs: list[str],
+    message: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config, corpus, index = ready
+    before = snapshot(corpus, index)
+    assert add(config, *inputs) == 1
+    assert message in capsys.readouterr().err
+    assert snapshot(corpus, index) == before
+
+
+def test_duplicate_text_reports_the_existing_id(
+    ready: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    config, corpus, index = ready
+    copy = corpus.parent / "copy.txt"
+    copy.write_text(
+        (corpus / "002_cf84cce25d965179.txt").read_text(encoding="utf-8").split("---\n", 2)[2],
+        encoding="utf-8",
+    )
+    before = snapshot(corpus, index)
+    assert add(config, str(copy)) == 1
+    assert "already in the corpus as '002_cf84cce25d965179'" in capsys.readouterr().err
+    assert snapshot(corpus, index) == before
+
+
+def test_bulk_jsonl_skips_bad_lines_and_reports_each(
+    ready: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config, corpus, _ = ready
+    records: list[dict[str, object] | str] = [
+        {
+            "title": "One",
+            "source": "a.com",
+            "url": "https://a.com/1",
+            "published": "2020-01-02",
+            "text": "First story about the harbour.",
+        },
+        "{broken",
+        {"title": "No text"},
+        {
+            "title": "Two",
+            "source": "b.com",
+            "url": None,
+            "published": None,
+            "text": "Second story about the railway.",
+        },
+    ]
+    path = jsonl(tmp_path / "bulk.jsonl.gz", records, compress=True)
+    capsys.readouterr()
+    assert add(config, str(path)) == 1
+    out, err = capsys.readouterr()
+    assert "2 added" in out and "2 refused" in out
+    assert (
+        "bulk.jsonl.gz:2: malformed JSON" in err
+        and "bulk.jsonl.gz:3: 'text' must be a string" in err
+    )
+    retriever = Retriever.from_settings(load_settings(config))
+    assert [
+        s.title for s in retriever.ask("Which story is about the railway?").results[0].sources
+    ] == ["Two"]
+    assert len(list(corpus.iterdir())) == 5
+
+
+def test_strict_stops_at_the_first_bad_line_and_adds_nothing(
+    ready: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    config, corpus, index = ready
+    path = jsonl(
+        tmp_path / "bulk.jsonl", [{"text": "Fine story."}, "{broken", {"text": "Another."}]
+    )
+    before = snapshot(corpus, index)
+    assert add(config, str(path), "--strict") == 1
+    assert snapshot(corpus, index) == before
+
+
+def test_added_file_is_stored_with_front_matter_and_found(
+    ready: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config, corpus, _ = ready
+    path = tmp_path / "z.txt"
+    path.write_text("The zamboni broke down at the arena.", encoding="utf-8")
+    assert add(config, str(path), "--title", "Rink trouble", "--published", "2024-02-03") == 0
+    assert "added z: Rink trouble" in capsys.readouterr().out
+    stored = corpus / "003_z.md"
+    assert stored.read_text(encoding="utf-8").startswith("---\nid: z\ntitle: Rink trouble\n")
+    source = (
+        Retriever.from_settings(load_settings(config))
+        .ask("What broke down at the arena?")
+        .results[0]
+        .sources[0]
+    )
+    assert (source.id, source.title, source.published) == ("z", "Rink trouble", "2024-02-03")
+
+
+def test_metadata_flags_need_a_single_input(
+    ready: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config, _, _ = ready
+    assert add(config, str(tmp_path), "--title", "x") == 1
+    assert "go with a single file or URL" in capsys.readouterr().err
+
+
+def story(n: int) -> str:
+    topics = ["harbour", "railway", "council", "library", "bridge", "museum", "stadium", "airport"]
+    words = " ".join(topics[(n * k) % len(topics)] for k in range(1, 6))
+    return (
+        f"Story {n} is about the {topics[n % len(topics)]} and {words}.\n\nIt adds detail {n * 7}."
+    )
+
+
+def test_adding_one_at_a_time_scores_exactly_as_a_rebuild(
+    ready: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    config, corpus, _ = ready
+    retriever = Retriever.from_settings(load_settings(config))
+    for n in range(12):
+        path = tmp_path / f"s{n}.md"
+        path.write_text(f"---\ntitle: Story {n}\n---\n{story(n)}", encoding="utf-8")
+        report = retriever.add(
+            __import__("retrieval.inputs", fromlist=["x"]).expand(
+                [str(path)], load_settings(config).fetch
+            )
+        )
+        assert len(report.added) == 1
+    rebuilt = Retriever.from_settings(load_settings(config).with_paths(index=tmp_path / "fresh"))
+    assert [a.id for a in retriever.index.articles] == [a.id for a in rebuilt.index.articles]
+    for query in (
+        ["harbour"],
+        ["railway", "council"],
+        ["ford", "mayor"],
+        ["museum", "stori", "detail"],
+    ):
+        np.testing.assert_array_equal(
+            retriever.index.scorer.all_scores(query), rebuilt.index.scorer.all_scores(query)
+        )
+    for question in ("Which story is about the museum?", "Who urged Ford to take a pause?"):
+        assert retriever.ask(question) == rebuilt.ask(question)
+
+
+def test_remove_takes_the_article_out(
+    ready: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    config, corpus, _ = ready
+    assert main(["remove", "002_cf84cce25d965179", "--config", str(config)]) == 0
+    assert not (corpus / "002_cf84cce25d965179.txt").exists()
+    retriever = Retriever.from_settings(load_settings(config))
+    assert [a.id[:3] for a in retriever.index.articles] == ["000", "001"]
+    assert main(["remove", "nope", "--config", str(config)]) == 1
+    assert "no article with id 'nope'" in capsys.readouterr().err
+
+
+def test_a_running_retriever_sees_articles_added_elsewhere(
+    ready: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    config, _, _ = ready
+    running = Retriever.from_settings(load_settings(config))
+    assert len(running.index.articles) == 3
+    path = tmp_path / "z.md"
+    path.write_text(GOOD, encoding="utf-8")
+    assert add(config, str(path)) == 0
+    assert running.ask("What broke down at the arena?").results[0].sources[0].title == "Zamboni"
+    assert len(running.index.articles) == 4
+
+
+def cli(config: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "retrieval.cli", *args, "--config", str(config)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+
+
+def test_two_adds_at_once_both_land(ready: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    config, corpus, _ = ready
+    files = []
+    for n in range(2):
+        path = jsonl(
+            tmp_path / f"bulk{n}.jsonl",
+            [{"title": f"B{n}-{k}", "text": story(100 * n + k)} for k in range(30)],
+        )
+        files.append(path)
+    procs = [cli(config, "add", str(f), "--quiet") for f in files]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    retriever = Retriever.from_settings(load_settings(config))
+    assert len(retriever.index.articles) == 63
+    assert len(list(corpus.iterdir())) == 63
+
+
+def test_a_bulk_add_killed_midway_leaves_a_working_index(
+    ready: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    config, corpus, index = ready
+    path = jsonl(
+        tmp_path / "big.jsonl",
+        [
+            {"title": f"K{k}", "text": story(k) + " " + "filler words here. " * 40}
+            for k in range(4000)
+        ],
+    )
+    proc = cli(config, "add", str(path), "--quiet")
+    deadline = time.monotonic() + 60
+    # Kill it once it has written some articles but long before it is done.
+    while (
+        len(list(corpus.iterdir())) < 1200 and time.monotonic() < deadline and proc.poll() is None
+    ):
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    written = len(corpus_files(corpus))
+    assert 3 < written < 4003
+    ask = cli(config, "ask", "Who urged Ford to take a pause?", "--json")
+    out, err = ask.communicate(timeout=300)
+    assert ask.returncode == 0, err
+    assert "Kelly" in json.loads(out)["results"][0]["excerpt"]
+    retriever = Retriever.from_settings(load_settings(config))
+    assert len(retriever.index.articles) == len(corpus_files(corpus))
