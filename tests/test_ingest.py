@@ -17,10 +17,14 @@ import pytest
 
 from retrieval.articles import corpus_files
 from retrieval.cli import main
+from retrieval.inputs import expand
 from retrieval.retriever import Retriever
 from retrieval.settings import load_settings
 
-GOOD = "---\ntitle: Zamboni\nsource: Rink News\n---\nThe zamboni broke down at the arena.\n\nRepairs take a week.\n"
+GOOD = (
+    "---\ntitle: Zamboni\nsource: Rink News\n---\n"
+    "The zamboni broke down at the arena.\n\nRepairs take a week.\n"
+)
 
 
 def snapshot(*folders: Path) -> dict[str, str]:
@@ -218,16 +222,12 @@ def story(n: int) -> str:
 def test_adding_one_at_a_time_scores_exactly_as_a_rebuild(
     ready: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:
-    config, corpus, _ = ready
+    config, _, _ = ready
     retriever = Retriever.from_settings(load_settings(config))
     for n in range(12):
         path = tmp_path / f"s{n}.md"
         path.write_text(f"---\ntitle: Story {n}\n---\n{story(n)}", encoding="utf-8")
-        report = retriever.add(
-            __import__("retrieval.inputs", fromlist=["x"]).expand(
-                [str(path)], load_settings(config).fetch
-            )
-        )
+        report = retriever.add(expand([str(path)], load_settings(config).fetch))
         assert len(report.added) == 1
     rebuilt = Retriever.from_settings(load_settings(config).with_paths(index=tmp_path / "fresh"))
     assert [a.id for a in retriever.index.articles] == [a.id for a in rebuilt.index.articles]
@@ -300,7 +300,7 @@ def test_two_adds_at_once_both_land(ready: tuple[Path, Path, Path], tmp_path: Pa
 def test_a_bulk_add_killed_midway_leaves_a_working_index(
     ready: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:
-    config, corpus, index = ready
+    config, corpus, _ = ready
     path = jsonl(
         tmp_path / "big.jsonl",
         [
