@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 import discord
@@ -12,13 +13,15 @@ from discord.ext import commands
 from bot.errors import StoryTree, report
 from bot.guards import Cooldown
 from bot.replies import reply_to
+from retrieval.articles import Article
+from retrieval.ingest import AddReport
 from retrieval.render import Reply, build_reply
 from retrieval.retriever import Retriever
 from retrieval.settings import Settings
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.cogs.ask", "bot.cogs.sources", "bot.cogs.help")
+EXTENSIONS = ("bot.cogs.ask", "bot.cogs.sources", "bot.cogs.help", "bot.cogs.add")
 DESCRIPTION = "Answers questions about a news story with quoted, sourced excerpts."
 
 
@@ -115,6 +118,11 @@ class StoryBot(commands.Bot):
         """Search off the event loop; the first page is what `storybot chat` prints."""
         async with self._search_lock:
             return await asyncio.to_thread(self._answer, question)
+
+    async def add_articles(self, articles: Iterable[Article]) -> AddReport:
+        """Add articles off the event loop, between searches (they share the index)."""
+        async with self._search_lock:
+            return await asyncio.to_thread(self.retriever.add, list(articles))
 
     def _answer(self, question: str) -> Reply:
         first = self.retriever.ask(question)
