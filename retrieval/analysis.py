@@ -74,6 +74,7 @@ class Analyzer:
             raise ConfigError(f"unknown stemmer language '{stemmer}'") from None
         self._stopwords = STOPWORDS if stopwords else frozenset()
         self._term = lru_cache(maxsize=200_000)(self._term_uncached)
+        self._surface = lru_cache(maxsize=200_000)(self.surface)
 
     def describe(self) -> dict[str, object]:
         """What a saved index must agree on with the analyzer that reads it."""
@@ -115,7 +116,8 @@ class Analyzer:
 
     def surfaces(self, text: str) -> set[str]:
         """The distinct written forms of the words of a text."""
-        return {self.surface(m.group()) for m in WORD.finditer(text.translate(_FOLD))}
+        words = set(WORD.findall(text.translate(_FOLD)))
+        return {self._surface(w) for w in words}
 
     def _term_uncached(self, word: str) -> str | None:
         word = self.surface(word)

@@ -56,6 +56,8 @@ class AddReport:
 
     added: list[Added] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    # The index as it stands after the add (None when nothing was attempted).
+    index: CorpusIndex | None = None
 
 
 def add_articles(
@@ -66,10 +68,13 @@ def add_articles(
     items: Iterable[Article | ArticleError],
     strict: bool = False,
     progress: Progress | None = None,
+    current: Callable[[], CorpusIndex | None] | None = None,
 ) -> AddReport:
     """Store new articles in the corpus and the index; bad or duplicate ones are refused.
 
     With ``strict`` every item is checked first and nothing is added when one fails.
+    ``current`` is asked, once the lock is held, for an index already in memory
+    that matches the saved one, which saves loading it again.
     """
     report = AddReport()
     if strict:
@@ -82,7 +87,10 @@ def add_articles(
         raise CorpusError(f"{corpus}: corpus folder not found")
     with index_lock(index_dir):
         _remove_leftovers(corpus)
-        index = open_index_locked(corpus, index_dir, analyzer, params, allow_empty=True)
+        index = current() if current is not None else None
+        if index is None:
+            index = open_index_locked(corpus, index_dir, analyzer, params, allow_empty=True)
+        report.index = index
         manifest = Manifest.read(index_dir / MANIFEST)
         number = _next_number(corpus)
         batch: list[Path] = []

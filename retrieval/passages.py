@@ -11,7 +11,7 @@ from retrieval.sentences import sentence_spans
 from retrieval.speakers import (
     Attribution,
     context_speaker,
-    full_name,
+    full_names,
     named_speaker,
     needs_speaker,
     pronoun_attributed,
@@ -122,9 +122,10 @@ def split_article(article: Article) -> list[Passage]:
         groups.append(group)
         heading = None
     passages: list[Passage] = []
+    names = full_names(text) if any(g.speaker for g in groups) else {}
     for group in groups:
-        if group.speaker:
-            group.speaker = full_name(group.speaker, text)
+        if group.speaker and " " not in group.speaker:
+            group.speaker = names.get(group.speaker, group.speaker)
         for start, end in _chunks(text, group.start, group.end):
             passages.append(
                 Passage(

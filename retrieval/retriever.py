@@ -89,10 +89,20 @@ class Retriever:
     ) -> AddReport:
         """Add articles to the corpus and the index (see ``retrieval.ingest``)."""
         corpus, index_dir = self._folders()
+        index = self.index
         report = add_articles(
-            corpus, index_dir, self.index.analyzer, self.index.params, items, strict, progress
+            corpus,
+            index_dir,
+            index.analyzer,
+            index.params,
+            items,
+            strict,
+            progress,
+            current=lambda: index if self._seen and self._manifest_stamp() == self._seen else None,
         )
-        self.refresh()
+        if report.index is not None:
+            self.index = report.index
+            self._seen = self._manifest_stamp()
         return report
 
     def remove(self, article_id: str) -> Added:

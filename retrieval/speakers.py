@@ -123,13 +123,13 @@ def _person(candidate: str) -> str | None:
     return " ".join(kept)
 
 
-def full_name(name: str, text: str) -> str:
-    """The fullest form of a name the text uses ("Davis" -> "Janet Davis")."""
-    if " " in name:
-        return name
-    best = name
-    for match in re.finditer(rf"((?:{_CAP}\s+){{1,4}}){re.escape(name)}\b", text):
+def full_names(text: str) -> dict[str, str]:
+    """The fullest form of each surname a text uses: {"Davis": "Janet Davis"}."""
+    names: dict[str, str] = {}
+    for match in _ANY_NAME.finditer(text):
         person = _person(match.group())
-        if person and person.endswith(name) and len(person) > len(best):
-            best = person
-    return best
+        if person and " " in person:
+            surname = person.split()[-1]
+            if len(person) > len(names.get(surname, "")):
+                names[surname] = person
+    return names

@@ -6,7 +6,7 @@ import pytest
 
 from retrieval.articles import Article
 from retrieval.passages import MAX_PASSAGE_CHARS, split_article
-from retrieval.speakers import full_name, named_speaker, needs_speaker
+from retrieval.speakers import full_names, named_speaker, needs_speaker
 
 
 def article(*paragraphs: str) -> Article:
@@ -110,10 +110,9 @@ def test_subheading_becomes_context_of_the_next_passage() -> None:
     assert passages[1].heading == "Ford: 'Nothing left to hide'"
 
 
-def test_full_name_from_the_article() -> None:
-    text = "Coun. Janet Davis spoke. Later Davis said more."
-    assert full_name("Davis", text) == "Janet Davis"
-    assert full_name("Kelly", text) == "Kelly"
+def test_full_names_from_the_article() -> None:
+    text = "Coun. Janet Davis spoke. Later Davis said more. Deputy Mayor Norm Kelly agreed."
+    assert full_names(text) == {"Davis": "Janet Davis", "Kelly": "Norm Kelly"}
 
 
 def test_a_signed_quote_is_not_continued_by_the_next_quote() -> None:
