@@ -1,0 +1,564 @@
+"""Articles from the web: fetching http(s) pages safely and extracting the story from HTML.
+
+Extraction (main text, title, outlet, date) is trafilatura's, run on HTML that is
+already in memory: it never touches the network. Fetching uses only the standard
+library and is careful about where it connects: every address a host resolves
+to, the address actually connected to and every redirect hop are checked, and
+loopback, private, link-local, multicast, reserved and unspecified addresses are
+refused unless ``fetch.allow_private`` is on. Sizes and times are bounded; every
+failure is an ArticleError whose message is one line naming the URL or file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import http.client
+import ipaddress
+import logging
+import re
+import socket
+import ssl
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urljoin, urlsplit
+
+import trafilatura
+
+from retrieval import articles
+from retrieval.articles import Article, content_id, make_article
+from retrieval.cleaning import clean_text
+from retrieval.errors import ArticleError
+from retrieval.settings import FetchSettings
+
+USER_AGENT = "storybot/0.1"
+MAX_REDIRECTS = 5
+# The whole fetch (name lookups, redirects, reading) must end within this many timeouts.
+DEADLINE_FACTOR = 2.0
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+TEXT_TYPES = ("text/plain",)
+
+_REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+_CHUNK = 64 * 1024
+# "<meta charset=x>" and "<meta http-equiv=Content-Type content='text/html; charset=x'>"
+_META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
+_CHARSET_PRESCAN_BYTES = 4096
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_URL_SAFE = "/%:@!$&'()*+,;=-._~?"
+# Navigation is never the story. trafilatura's fallbacks would otherwise make an
+# article of a menu when a page has nothing else ("<nav>Menu</nav>" gives "Menu").
+_NOT_THE_STORY = ["//nav", "//*[@role='navigation']"]
+
+# trafilatura and htmldate log every page they give up on; the ArticleError raised
+# here says it once, in one line. A level configured explicitly is left alone.
+for _name in ("trafilatura", "htmldate", "courlan", "justext"):
+    if logging.getLogger(_name).level == logging.NOTSET:
+        logging.getLogger(_name).setLevel(logging.CRITICAL)
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def html_to_article(
+    html: str,
+    where: str,
+    url: str | None = None,
+    overrides: dict[str, str | None] | None = None,
+) -> Article:
+    """The article in an HTML page: main text, title, outlet and date, offline.
+
+    ``url`` is where the page came from (it wins over the page's own canonical
+    URL); ``overrides`` (title, source, url, published given by hand) win over
+    everything extracted. Comments, menus, banners and footers are left out.
+    """
+    try:
+        document = trafilatura.bare_extraction(
+            html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            include_links=False,
+            deduplicate=False,
+            prune_xpath=_NOT_THE_STORY,
+        )
+    except Exception as exc:  # a parser failure on odd input must not become a traceback
+        raise ArticleError(f"{where}: cannot read the page ({_one_line(exc)})") from None
+    meta = _as_dict(document)
+    title = _text_field(meta.get("title"))
+    body = _paragraphs(meta.get("text"), title)
+    if not body.strip():
+        raise ArticleError(f"{where}: no article text found in the page")
+    given = _given(overrides)
+    page_url = given.get("url") or url or _http_url(meta.get("url"))
+    fields: dict[str, Any] = {
+        "title": title,
+        "source": _text_field(meta.get("sitename")) or _host_name(page_url),
+        "url": page_url,
+        "published": _iso_date(meta.get("date")),
+    }
+    fields.update(given)
+    return make_article(fields, body, where, content_id(clean_text(body)))
+
+
+def read_html_file(path: Path, overrides: dict[str, str | None] | None = None) -> Article:
+    """An article from a saved HTML page (decoded by its BOM or <meta charset>, else UTF-8)."""
+    where = str(path)
+    limit = articles.MAX_ARTICLE_BYTES
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise ArticleError(f"{where}: file is too large ({size} bytes, limit {limit})")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ArticleError(f"{where}: file not found") from None
+    except OSError as exc:
+        raise ArticleError(f"{where}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > limit:  # it grew since stat()
+        raise ArticleError(f"{where}: file is too large (limit {limit} bytes)")
+    return html_to_article(_decode_html(data, where), where, overrides=overrides)
+
+
+def _decode_html(data: bytes, where: str, declared: str | None = None) -> str:
+    """HTML bytes as text: a BOM, else the declared charset, else <meta charset>, else UTF-8."""
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            return _decode(data, codec, where)
+    if b"\x00" in data:
+        raise ArticleError(f"{where}: looks like a binary file, not HTML")
+    charset = declared or _meta_charset(data) or "utf-8"
+    if charset.lower().replace("_", "-") in ("utf-16", "utf-16le", "utf-16be"):
+        charset = "utf-8"  # as browsers do: bytes without NULs can't be UTF-16
+    return _decode(data, charset, where)
+
+
+def _decode(data: bytes, charset: str, where: str) -> str:
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        raise ArticleError(f"{where}: unknown character set {charset!r}") from None
+    try:
+        return data.decode(charset)
+    except UnicodeDecodeError as exc:
+        raise ArticleError(f"{where}: not valid {charset} (byte {exc.start})") from None
+
+
+def _meta_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:_CHARSET_PRESCAN_BYTES])
+    return match.group(1).decode("ascii") if match else None
+
+
+def _as_dict(document: Any) -> dict[str, Any]:
+    if document is None:
+        return {}
+    if isinstance(document, dict):
+        return document
+    as_dict = getattr(document, "as_dict", None)
+    return dict(as_dict()) if callable(as_dict) else {}
+
+
+def _paragraphs(text: Any, title: str | None) -> str:
+    """trafilatura's text (one block a line) as paragraphs separated by blank lines.
+
+    A first line that only repeats the headline is left out: the title is kept
+    as metadata, and the article files of the corpus hold the story's body.
+    """
+    if not isinstance(text, str):
+        return ""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    if len(lines) > 1 and title and lines[0].casefold() == " ".join(title.split()).casefold():
+        lines = lines[1:]
+    return "\n\n".join(lines)
+
+
+def _text_field(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = " ".join(value.split())
+    return value or None
+
+
+def _iso_date(value: Any) -> str | None:
+    text = _text_field(value)
+    return text if text and _ISO_DATE.match(text) else None
+
+
+def _http_url(value: Any) -> str | None:
+    text = _text_field(value)
+    if text and urlsplit(text).scheme.lower() in ("http", "https"):
+        return text
+    return None
+
+
+def _host_name(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+def _given(overrides: dict[str, str | None] | None) -> dict[str, str]:
+    """The overrides that carry a value (None or blank means "not given")."""
+    return {k: v for k, v in (overrides or {}).items() if v is not None and str(v).strip()}
+
+
+def _one_line(value: object) -> str:
+    return " ".join(str(value).split()) or type(value).__name__
+
+
+# --------------------------------------------------------------------------- fetching
+
+
+def fetch_article(
+    url: str, settings: FetchSettings, overrides: dict[str, str | None] | None = None
+) -> Article:
+    """Fetch an http(s) URL and make an article of the page (HTML or plain text).
+
+    The URL after redirects becomes the article's ``url`` unless overridden.
+    """
+    page = _download(url, settings)
+    if page.content_type in HTML_TYPES or (
+        page.content_type is None and _looks_like_html(page.body)
+    ):
+        html = _decode_html(page.body, url, page.charset)
+        return html_to_article(html, url, page.url, overrides)
+    if page.content_type in TEXT_TYPES or page.content_type is None:
+        text = _decode_text(page.body, url, page.charset)
+        fields: dict[str, Any] = {"url": page.url, **_given(overrides)}
+        return make_article(fields, text, url, content_id(clean_text(text)))
+    raise ArticleError(f"{url}: unsupported content type {page.content_type}")
+
+
+def _refusal(address: str) -> str | None:
+    """Why an IP address may not be fetched from by default ("a loopback address"), or None."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return "not an IP address"
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if embedded is not None:
+            inner = _refusal(str(embedded))
+            if inner is not None:
+                return inner
+    for kind, flag in (
+        ("an unspecified", ip.is_unspecified),
+        ("a loopback", ip.is_loopback),
+        ("a link-local", ip.is_link_local),
+        ("a multicast", ip.is_multicast),
+        ("a reserved", ip.is_reserved),
+        ("a private", ip.is_private),
+        ("a non-public", not ip.is_global),
+    ):
+        if flag:
+            return f"{kind} address"
+    return None
+
+
+@dataclass(frozen=True)
+class _Page:
+    url: str
+    content_type: str | None
+    charset: str | None
+    body: bytes
+
+
+@dataclass(frozen=True)
+class _Target:
+    url: str
+    scheme: str
+    host: str  # ASCII (IDNA) host name or IP address, no brackets
+    port: int
+    path: str  # the request target: path and query
+
+
+class _Clock:
+    """Per-operation timeouts that never run past the overall deadline."""
+
+    def __init__(self, timeout: float, where: str) -> None:
+        self.timeout = timeout
+        self.where = where
+        self.deadline = time.monotonic() + DEADLINE_FACTOR * timeout
+
+    def next(self) -> float:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise self.timed_out()
+        return min(self.timeout, left)
+
+    def timed_out(self) -> ArticleError:
+        return ArticleError(f"{self.where}: unreachable (timed out)")
+
+
+def _download(url: str, settings: FetchSettings) -> _Page:
+    clock = _Clock(settings.timeout_seconds, url)
+    current = url
+    for _hop in range(MAX_REDIRECTS + 1):
+        target = _parse_url(current, url)
+        at = "" if current == url else f" (at {current})"
+        sock = _connect(target, settings, clock, url)
+        live = sock  # the TLS socket over it, for https
+        conn: http.client.HTTPConnection | None = None
+        response: http.client.HTTPResponse | None = None
+        try:
+            conn, live = _http_connection(target, sock, clock, url)
+            response = _request(conn, target, live, clock, url)
+            status = response.status
+            if status in _REDIRECT_STATUSES:
+                location = response.getheader("Location")
+                if not location:
+                    raise ArticleError(
+                        f"{url}: the server answered {status} {response.reason} "
+                        f"without a Location{at}"
+                    )
+                current = urljoin(current, location.strip())
+                continue
+            if not 200 <= status < 300:
+                reason = _one_line(response.reason) if response.reason else ""
+                raise ArticleError(f"{url}: the server answered {status} {reason}".rstrip() + at)
+            content_type, charset = _content_type(response)
+            body = _read_body(response, live, clock, settings.max_bytes, url)
+            return _Page(current, content_type, charset, body)
+        finally:
+            for closable in (response, conn, live, sock):
+                if closable is not None:
+                    closable.close()
+    raise ArticleError(f"{url}: too many redirects (more than {MAX_REDIRECTS})")
+
+
+def _parse_url(value: str, where: str) -> _Target:
+    try:
+        parts = urlsplit(value.strip())
+        port = parts.port
+    except ValueError as exc:
+        raise ArticleError(f"{where}: not a valid URL ({_one_line(exc)})") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise ArticleError(f"{where}: only http and https URLs can be added")
+    if parts.username is not None or parts.password is not None:
+        raise ArticleError(f"{where}: URLs with a user name or password can't be added")
+    host = parts.hostname
+    if not host:
+        raise ArticleError(f"{where}: the URL has no host name")
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise ArticleError(f"{where}: invalid host name {host!r}") from None
+    path = quote(parts.path or "/", safe=_URL_SAFE)
+    if parts.query:
+        path += "?" + quote(parts.query, safe=_URL_SAFE)
+    default_port = 443 if scheme == "https" else 80
+    return _Target(value.strip(), scheme, host, port or default_port, path)
+
+
+def _resolve(target: _Target, clock: _Clock, where: str) -> list[tuple[Any, ...]]:
+    """getaddrinfo in a helper thread, so that a slow resolver can't pass the deadline."""
+    result: list[list[tuple[Any, ...]]] = []
+    failure: list[BaseException] = []
+
+    def lookup() -> None:
+        try:
+            result.append(
+                list(socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM))
+            )
+        except BaseException as exc:  # handed over to the caller below
+            failure.append(exc)
+
+    worker = threading.Thread(target=lookup, name="storybot-resolve", daemon=True)
+    worker.start()
+    worker.join(clock.next())
+    if worker.is_alive():
+        raise ArticleError(f"{where}: unreachable (looking up {target.host} timed out)")
+    if failure:
+        exc = failure[0]
+        if isinstance(exc, socket.gaierror):
+            reason = exc.strerror or _one_line(exc)
+            raise ArticleError(f"{where}: unreachable (cannot resolve {target.host}: {reason})")
+        if isinstance(exc, (OSError, UnicodeError)):
+            raise ArticleError(f"{where}: unreachable ({_one_line(exc)})")
+        raise exc
+    if not result or not result[0]:
+        raise ArticleError(f"{where}: unreachable (no address for {target.host})")
+    return result[0]
+
+
+def _check_address(address: str, target: _Target, settings: FetchSettings, where: str) -> None:
+    if settings.allow_private:
+        return
+    why = _refusal(address)
+    if why is not None:
+        named = target.host if target.host == address else f"{target.host} ({address})"
+        raise ArticleError(
+            f"{where}: refused to fetch from {named}: {why} (set fetch.allow_private to allow it)"
+        )
+
+
+def _connect(target: _Target, settings: FetchSettings, clock: _Clock, where: str) -> socket.socket:
+    """A TCP connection to one of the host's addresses, all of which were checked first."""
+    infos = _resolve(target, clock, where)
+    for info in infos:
+        _check_address(str(info[4][0]), target, settings, where)
+    last: OSError | None = None
+    for family, kind, proto, _name, address in infos:
+        sock = socket.socket(family, kind, proto)
+        try:
+            sock.settimeout(clock.next())
+            sock.connect(address)
+            # Check what was actually reached too, not only what was looked up.
+            _check_address(str(sock.getpeername()[0]), target, settings, where)
+            return sock
+        except OSError as exc:
+            sock.close()
+            last = exc
+        except BaseException:
+            sock.close()
+            raise
+    if isinstance(last, TimeoutError):
+        raise clock.timed_out()
+    raise ArticleError(f"{where}: unreachable ({_os_reason(last)})")
+
+
+def _http_connection(
+    target: _Target, sock: socket.socket, clock: _Clock, where: str
+) -> tuple[http.client.HTTPConnection, socket.socket]:
+    """An HTTP(S) connection over the socket already connected (and checked), and the
+    socket it talks through: the same one for http, the TLS socket wrapping it for https.
+    """
+    if target.scheme == "http":
+        conn = http.client.HTTPConnection(target.host, target.port, timeout=clock.timeout)
+        conn.sock = sock
+        return conn, sock
+    context = ssl.create_default_context()
+    try:
+        sock.settimeout(clock.next())
+        secure = context.wrap_socket(sock, server_hostname=target.host)
+    except TimeoutError:
+        raise clock.timed_out() from None
+    except (ssl.SSLError, ssl.CertificateError, OSError) as exc:
+        reason = getattr(exc, "verify_message", None) or getattr(exc, "reason", None)
+        reason = _one_line(reason) if reason else _os_reason(exc)
+        raise ArticleError(f"{where}: unreachable (secure connection failed: {reason})") from None
+    tls = http.client.HTTPSConnection(
+        target.host, target.port, timeout=clock.timeout, context=context
+    )
+    tls.sock = secure
+    return tls, secure
+
+
+def _request(
+    conn: http.client.HTTPConnection,
+    target: _Target,
+    sock: socket.socket,
+    clock: _Clock,
+    where: str,
+) -> http.client.HTTPResponse:
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
+        "Accept-Encoding": "identity",
+        "Connection": "close",
+    }
+    try:
+        sock.settimeout(clock.next())
+        conn.request("GET", target.path, headers=headers)
+        sock.settimeout(clock.next())
+        return conn.getresponse()
+    except TimeoutError:
+        raise clock.timed_out() from None
+    except http.client.HTTPException as exc:
+        raise ArticleError(
+            f"{where}: the server sent an invalid response ({type(exc).__name__})"
+        ) from None
+    except OSError as exc:
+        raise ArticleError(f"{where}: unreachable ({_os_reason(exc)})") from None
+
+
+def _content_type(response: http.client.HTTPResponse) -> tuple[str | None, str | None]:
+    """The media type (None when the server sent none) and the charset, if any."""
+    if response.getheader("Content-Type") is None:
+        return None, None
+    return response.headers.get_content_type().lower(), response.headers.get_content_charset()
+
+
+def _read_body(
+    response: http.client.HTTPResponse,
+    sock: socket.socket,
+    clock: _Clock,
+    max_bytes: int,
+    where: str,
+) -> bytes:
+    """The response body, refused as soon as it is known to be over ``max_bytes``."""
+    encoding = (response.getheader("Content-Encoding") or "identity").strip().lower()
+    if encoding != "identity":
+        raise ArticleError(f"{where}: unsupported content encoding {encoding}")
+    length = response.getheader("Content-Length")
+    if length is not None and length.strip().isdigit() and int(length) > max_bytes:
+        raise ArticleError(
+            f"{where}: the page is too large ({int(length)} bytes, limit {max_bytes})"
+        )
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        # The response closes the socket itself once it has read the whole body.
+        while not response.isclosed():
+            timeout = clock.next()
+            if sock.fileno() != -1:
+                sock.settimeout(timeout)
+            # read1: what has arrived, so that a trickle can't outlast the deadline
+            chunk = response.read1(min(_CHUNK, max_bytes + 1 - total))
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > max_bytes:
+                raise ArticleError(f"{where}: the page is too large (over {max_bytes} bytes)")
+            chunks.append(chunk)
+    except TimeoutError:
+        raise clock.timed_out() from None
+    except http.client.HTTPException as exc:
+        raise ArticleError(
+            f"{where}: the server sent an invalid response ({type(exc).__name__})"
+        ) from None
+    except OSError as exc:
+        raise ArticleError(f"{where}: unreachable ({_os_reason(exc)})") from None
+    return b"".join(chunks)
+
+
+def _decode_text(data: bytes, where: str, charset: str | None) -> str:
+    if b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ArticleError(f"{where}: looks like binary content, not text")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _decode(data, "utf-16", where)
+    return _decode(data, charset or "utf-8-sig", where)
+
+
+def _looks_like_html(data: bytes) -> bool:
+    head = data[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head
+
+
+def _os_reason(exc: BaseException | None) -> str:
+    if exc is None:
+        return "no address to connect to"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(exc, TimeoutError):
+        return "timed out"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return _one_line(exc)
