@@ -16,7 +16,7 @@ from retrieval.ingest import Added, AddReport, Progress, add_articles, remove_ar
 from retrieval.scoring import BM25Params
 from retrieval.search import SearchOptions, search
 from retrieval.settings import Settings
-from retrieval.store import MANIFEST, open_index
+from retrieval.store import MANIFEST, Manifest, open_index, read_segment
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,7 @@ class Retriever:
         self.corpus = corpus
         self.index_dir = index_dir
         self._seen = self._manifest_stamp()
+        self._segments = self._saved_segments()
 
     @classmethod
     def from_settings(cls, settings: Settings, allow_empty: bool = False) -> Retriever:
@@ -103,6 +104,7 @@ class Retriever:
         if report.index is not None:
             self.index = report.index
             self._seen = self._manifest_stamp()
+            self._segments = self._saved_segments()
         return report
 
     def remove(self, article_id: str) -> Added:
@@ -119,10 +121,28 @@ class Retriever:
         stamp = self._manifest_stamp()
         if stamp is None or stamp == self._seen or self.corpus is None:
             return False
-        self.index = open_index(self.corpus, self.index_dir, self.index.analyzer, self.index.params)
-        self._seen = self._manifest_stamp()
-        log.info("reloaded the index: %d articles", len(self.index.articles))
+        segments = self._saved_segments()
+        known = self._segments
+        if known and segments[: len(known)] == known and self.index_dir is not None:
+            # Only segments were appended (an add elsewhere): read just those.
+            for name in segments[len(known) :]:
+                read_segment(self.index_dir / name, self.index)
+            log.info("took in %d new index segments", len(segments) - len(known))
+        else:
+            index = self.index
+            self.index = open_index(self.corpus, self.index_dir, index.analyzer, index.params)
+            log.info("reloaded the index: %d articles", len(self.index.articles))
+            segments = self._saved_segments()
+        self._seen, self._segments = stamp, segments
         return True
+
+    def _saved_segments(self) -> list[str]:
+        if self.index_dir is None:
+            return []
+        try:
+            return Manifest.read(self.index_dir / MANIFEST).segments
+        except (OSError, ValueError, KeyError, TypeError):
+            return []
 
     def _manifest_stamp(self) -> tuple[int, int] | None:
         if self.index_dir is None:

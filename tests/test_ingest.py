@@ -261,12 +261,14 @@ def test_a_running_retriever_sees_articles_added_elsewhere(
 ) -> None:
     config, _, _ = ready
     running = Retriever.from_settings(load_settings(config))
+    in_memory = running.index
     assert len(running.index.articles) == 3
     path = tmp_path / "z.md"
     path.write_text(GOOD, encoding="utf-8")
     assert add(config, str(path)) == 0
     assert running.ask("What broke down at the arena?").results[0].sources[0].title == "Zamboni"
     assert len(running.index.articles) == 4
+    assert running.index is in_memory  # only the new segment was read
 
 
 def cli(config: Path, *args: str) -> subprocess.Popen[str]:
@@ -325,3 +327,65 @@ def test_a_bulk_add_killed_midway_leaves_a_working_index(
     assert "Kelly" in json.loads(out)["results"][0]["excerpt"]
     retriever = Retriever.from_settings(load_settings(config))
     assert len(retriever.index.articles) == len(corpus_files(corpus))
+
+
+def allow_private(config: Path) -> Path:
+    config.write_text(
+        config.read_text(encoding="utf-8") + "fetch: {allow_private: true, timeout_seconds: 5}\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def test_unreachable_url_is_refused_and_changes_nothing(
+    ready: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    config, corpus, index = ready
+    allow_private(config)
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    before = snapshot(corpus, index)
+    assert add(config, f"http://127.0.0.1:{port}/story") == 1
+    assert "unreachable" in capsys.readouterr().err
+    assert snapshot(corpus, index) == before
+
+
+def test_add_a_url_from_a_local_server(
+    ready: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    import http.server
+    import threading
+
+    page = (Path(__file__).parent / "data" / "article.html").read_bytes()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    config, corpus, _ = ready
+    allow_private(config)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/news/tram-vote"
+        capsys.readouterr()
+        assert add(config, url) == 0
+        assert "added " in capsys.readouterr().out
+    finally:
+        server.shutdown()
+        server.server_close()
+    retriever = Retriever.from_settings(load_settings(config))
+    added = retriever.index.articles[-1]
+    assert added.url == url and added.title and added.source
+    assert (corpus / f"003_{added.id}.md").exists()
