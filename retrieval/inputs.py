@@ -59,7 +59,7 @@ def from_file(path: Path, overrides: Overrides | None = None) -> Iterator[Articl
         return
     try:
         if name.endswith(HTML_SUFFIXES):
-            from retrieval.fetch import read_html_file
+            from retrieval.extract import read_html_file
 
             yield read_html_file(path, dict(overrides or {}))
         elif name.endswith(TEXT_SUFFIXES):
