@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 # How many allowed channels a pointer names before "and others".
 _NAMED_CHANNELS = 5
@@ -60,3 +61,9 @@ def cooldown_notice(retry_after: float) -> str | None:
         return None
     seconds = max(1, math.ceil(retry_after))
     return f"One question at a time, please: you can ask again in {seconds} s."
+
+
+def interaction_pointer(allowed: Sequence[int], interaction: Any) -> str | None:
+    """channel_pointer for an interaction's channel (or its thread's parent)."""
+    parent_id = getattr(interaction.channel, "parent_id", None)
+    return channel_pointer(allowed, interaction.channel_id, parent_id)

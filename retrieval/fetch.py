@@ -18,6 +18,8 @@ import socket
 import ssl
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
@@ -301,11 +303,18 @@ def _request(
         "Accept-Encoding": "identity",
         "Connection": "close",
     }
-    try:
+    with _network_errors(clock, where):
         sock.settimeout(clock.next())
         conn.request("GET", target.path, headers=headers)
         sock.settimeout(clock.next())
         return conn.getresponse()
+
+
+@contextmanager
+def _network_errors(clock: _Clock, where: str) -> Iterator[None]:
+    """Timeouts, protocol errors and socket errors as one-line ArticleErrors."""
+    try:
+        yield
     except TimeoutError:
         raise clock.timed_out() from None
     except http.client.HTTPException as exc:
@@ -341,7 +350,7 @@ def _read_body(
         )
     chunks: list[bytes] = []
     total = 0
-    try:
+    with _network_errors(clock, where):
         # The response closes the socket itself once it has read the whole body.
         while not response.isclosed():
             timeout = clock.next()
@@ -355,14 +364,6 @@ def _read_body(
             if total > max_bytes:
                 raise ArticleError(f"{where}: the page is too large (over {max_bytes} bytes)")
             chunks.append(chunk)
-    except TimeoutError:
-        raise clock.timed_out() from None
-    except http.client.HTTPException as exc:
-        raise ArticleError(
-            f"{where}: the server sent an invalid response ({type(exc).__name__})"
-        ) from None
-    except OSError as exc:
-        raise ArticleError(f"{where}: unreachable ({_os_reason(exc)})") from None
     return b"".join(chunks)
 
 

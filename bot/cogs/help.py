@@ -9,8 +9,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.embeds import COLOUR
-from bot.guards import channel_pointer
-from bot.replies import NO_MENTIONS
+from bot.guards import interaction_pointer
+from bot.replies import NO_MENTIONS, whisper
 
 if TYPE_CHECKING:
     from bot.client import StoryBot
@@ -25,14 +25,9 @@ class Help(commands.Cog):
     @app_commands.command(name="help", description="What I do and how to ask me")
     async def help(self, interaction: discord.Interaction[StoryBot]) -> None:
         """Explain what the bot does and the ways to ask it."""
-        parent_id = getattr(interaction.channel, "parent_id", None)
-        pointer = channel_pointer(
-            self.bot.settings.bot.allowed_channels, interaction.channel_id, parent_id
-        )
+        pointer = interaction_pointer(self.bot.settings.bot.allowed_channels, interaction)
         if pointer:
-            await interaction.response.send_message(
-                pointer, ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
+            await whisper(interaction, pointer)
             return
         await interaction.response.send_message(
             embed=self.embed(), ephemeral=True, allowed_mentions=NO_MENTIONS

@@ -10,9 +10,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.embeds import sources_pages
-from bot.guards import channel_pointer
+from bot.guards import interaction_pointer
 from bot.paging import Pager
-from bot.replies import NO_MENTIONS, with_view
+from bot.replies import NO_MENTIONS, whisper, with_view
 
 if TYPE_CHECKING:
     from bot.client import StoryBot
@@ -29,14 +29,9 @@ class Sources(commands.Cog):
     @app_commands.command(name="sources", description="List the articles I search")
     async def sources(self, interaction: discord.Interaction[StoryBot]) -> None:
         """Show the indexed articles: title, outlet, date and passages."""
-        parent_id = getattr(interaction.channel, "parent_id", None)
-        pointer = channel_pointer(
-            self.bot.settings.bot.allowed_channels, interaction.channel_id, parent_id
-        )
+        pointer = interaction_pointer(self.bot.settings.bot.allowed_channels, interaction)
         if pointer:
-            await interaction.response.send_message(
-                pointer, ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
+            await whisper(interaction, pointer)
             return
         if self._articles is None:
             # Counting passages walks the whole index: off the event loop, once.
