@@ -1,0 +1,424 @@
+"""Benchmark storybot at scale: indexing, loading, answering, and the BM25 anchors.
+
+Stages, each timed: (1) `storybot add CORPUS --quiet` into an empty corpus folder in a
+child process (wall time, peak RSS from os.wait4), then the index and corpus folder sizes;
+(2) a fresh child opens the index (`Retriever.from_settings`, timed), warms up on 5
+questions and answers every question with `Retriever.ask`; (3) anchors on the first
+--slice-passages passages, same tokens: rank-bm25 BM25Okapi (get_scores + numpy top-5),
+bm25s if installed, our BM25Scorer, and a parity check of our top-5 against rank-bm25's.
+
+Parity rule: rank-bm25's scores ordered by (-score, passage position), the first 5 with
+score > 0, against `BM25Scorer.top(q, 5)` with score > 0; a question is identical when
+both lists of (position, score) are equal, floats compared exactly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+# The last line `storybot add` prints: "26331 added (966230 passages), 431 refused, in ..."
+SUMMARY = re.compile(
+    r"(?P<added>\d+) added \((?P<passages>\d+) passages\), (?P<refused>\d+) refused"
+)
+WARMUP = 5
+TOP = 5
+# bm25s's closest to rank-bm25's Okapi: same idf and tf, but the tf part lacks the (k1 + 1)
+# factor (same order) and negative idf becomes 0 instead of rank-bm25's epsilon floor.
+BM25S_METHOD = "robertson"
+
+
+@dataclass
+class IndexFigures:
+    command: str
+    exit_code: int
+    articles_in: int
+    added: int
+    refused: int
+    passages: int
+    seconds: float
+    peak_rss_mb: float
+    index_bytes: int
+    corpus_bytes: int
+
+
+@dataclass
+class ServeFigures:
+    load_seconds: float
+    rss_after_load_mb: float
+    questions: int
+    warmup: int
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    questions_per_second: float
+    answered: int
+    peak_rss_mb: float
+    rss_mb: float
+
+
+@dataclass
+class AnchorFigures:
+    passages: int
+    questions: int
+    rank_bm25_build_seconds: float
+    rank_bm25_qps: float
+    bm25s_method: str | None
+    bm25s_build_seconds: float | None
+    bm25s_qps: float | None
+    ours_build_seconds: float
+    ours_qps: float
+    ours_vs_rank_bm25: float
+    ours_vs_bm25s: float | None
+    parity_identical: int
+    parity_total: int
+
+
+@dataclass
+class Results:
+    machine: dict[str, Any]
+    params: dict[str, Any]
+    index: IndexFigures
+    serve: ServeFigures
+    anchors: AnchorFigures | None
+
+
+def mb(kilobytes: float) -> float:
+    return round(kilobytes / 1024, 1)
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def read_questions(path: Path) -> list[str]:
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def git_commit() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def proc_status_kb(field: str) -> float:
+    """A field of /proc/self/status in kB (VmRSS, VmHWM); 0 where there is no /proc."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return float(line.split()[1])
+    except OSError:
+        pass
+    return 0.0
+
+
+def prepare(corpus: Path, limit: int | None, workdir: Path) -> tuple[Path, Path, int]:
+    """The input file (the first ``limit`` articles when given), a config, and the article count."""
+    (workdir / "corpus").mkdir(parents=True)
+    config = workdir / "storybot.yaml"
+    config.write_text("corpus: corpus\nindex: index\n", encoding="utf-8")
+    count = 0
+    opener: Callable[..., Any] = gzip.open if corpus.name.endswith(".gz") else open
+    if limit is None:
+        with opener(corpus, "rt", encoding="utf-8") as lines:
+            count = sum(1 for line in lines if line.strip())
+        return corpus, config, count
+    source = workdir / "input.jsonl.gz"
+    with opener(corpus, "rt", encoding="utf-8") as lines, gzip.open(source, "wt") as out:
+        for line in lines:
+            if count >= limit:
+                break
+            if line.strip():
+                out.write(line)
+                count += 1
+    return source, config, count
+
+
+def run_child(command: list[str], log: Path) -> tuple[int, float, float]:
+    """Run a command to completion: (exit code, wall seconds, peak RSS in kB)."""
+    start = time.perf_counter()
+    with log.open("wb") as out:
+        child = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+    return child.returncode, time.perf_counter() - start, float(usage.ru_maxrss)
+
+
+def stage_index(source: Path, config: Path, workdir: Path, articles: int) -> IndexFigures:
+    command = [sys.executable, "-m", "retrieval.cli", "add", str(source), "--quiet"]
+    command += ["--config", str(config)]
+    code, seconds, peak = run_child(command, workdir / "add.log")
+    log = (workdir / "add.log").read_text(errors="replace")
+    summary = SUMMARY.search(log)
+    # Exit code 1 means some articles were refused (duplicates in the input): still a run.
+    if code not in (0, 1) or summary is None:
+        sys.stderr.write(log[-2000:])
+        raise SystemExit(f"storybot add failed with exit code {code}")
+    return IndexFigures(
+        command="storybot add " + " ".join(command[4:]),
+        exit_code=code,
+        articles_in=articles,
+        added=int(summary["added"]),
+        refused=int(summary["refused"]),
+        passages=int(summary["passages"]),
+        seconds=round(seconds, 2),
+        peak_rss_mb=mb(peak),
+        index_bytes=folder_bytes(workdir / "index"),
+        corpus_bytes=folder_bytes(workdir / "corpus"),
+    )
+
+
+def serve(config: Path, queries: Path) -> dict[str, float]:
+    """In the child: open the index, answer every question, report as JSON on stdout."""
+    from retrieval.retriever import Retriever
+    from retrieval.settings import load_settings
+
+    settings = load_settings(config)
+    start = time.perf_counter()
+    retriever = Retriever.from_settings(settings)
+    load = time.perf_counter() - start
+    rss_after_load = proc_status_kb("VmRSS")
+    questions = read_questions(queries)
+    for question in questions[:WARMUP]:
+        retriever.ask(question)
+    latencies, answered = [], 0
+    begin = time.perf_counter()
+    for question in questions:
+        t = time.perf_counter()
+        answer = retriever.ask(question)
+        latencies.append(time.perf_counter() - t)
+        answered += bool(answer.results)
+    total = time.perf_counter() - begin
+
+    ms = np.asarray(latencies) * 1000
+    return {
+        "load_seconds": round(load, 3),
+        "rss_after_load_mb": mb(rss_after_load),
+        "questions": len(questions),
+        "warmup": min(WARMUP, len(questions)),
+        "p50_ms": round(float(np.percentile(ms, 50)), 2),
+        "p95_ms": round(float(np.percentile(ms, 95)), 2),
+        "p99_ms": round(float(np.percentile(ms, 99)), 2),
+        "questions_per_second": round(len(questions) / total, 2),
+        "answered": answered,
+        "peak_rss_mb": mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
+        "rss_mb": mb(proc_status_kb("VmRSS")),
+    }
+
+
+def stage_serve(config: Path, queries: Path, workdir: Path) -> ServeFigures:
+    command = [sys.executable, str(Path(__file__).resolve()), "--serve", str(config), str(queries)]
+    log = workdir / "serve.log"
+    code, _, _ = run_child(command, log)
+    lines = log.read_text(errors="replace").strip().splitlines()
+    if code != 0 or not lines:
+        sys.stderr.write("\n".join(lines[-30:]) + "\n")
+        raise SystemExit(f"the serving child failed with exit code {code}")
+    return ServeFigures(**json.loads(lines[-1]))
+
+
+def slice_tokens(corpus: Path, count: int, config: Path) -> tuple[list[list[str]], Any]:
+    """Tokens of the corpus's first ``count`` passages, and the analyzer that made them."""
+    from retrieval.analysis import Analyzer
+    from retrieval.articles import read_jsonl
+    from retrieval.passages import split_article
+    from retrieval.settings import load_settings
+
+    analysis = load_settings(config).analysis
+    analyzer = Analyzer(stemmer=analysis.stemmer, stopwords=analysis.stopwords)
+    tokens: list[list[str]] = []
+    for article in read_jsonl(corpus):
+        if isinstance(article, Exception):
+            continue
+        for passage in split_article(article):
+            tokens.append(analyzer.terms(passage.text(article.text)))
+            if len(tokens) >= count:
+                return tokens, analyzer
+    return tokens, analyzer
+
+
+def timed(function: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.perf_counter()
+    result = function()
+    return result, time.perf_counter() - start
+
+
+def reference_top(scores: np.ndarray) -> list[tuple[int, float]]:
+    """The parity rule: order by (-score, position), first TOP, score > 0 only."""
+    order = np.lexsort((np.arange(len(scores)), -scores))[:TOP]
+    return [(int(i), float(scores[i])) for i in order if scores[i] > 0]
+
+
+def stage_anchors(corpus: Path, count: int, queries: Path, config: Path) -> AnchorFigures:
+    from rank_bm25 import BM25Okapi
+
+    from retrieval.scoring import BM25Params, BM25Scorer
+    from retrieval.settings import load_settings
+
+    tokens, analyzer = slice_tokens(corpus, count, config)
+    q_tokens = [analyzer.terms(q) for q in read_questions(queries)]
+    k = min(TOP, len(tokens))
+    r = load_settings(config).retrieval  # the served retriever's k1, b, epsilon, for all three
+
+    okapi, okapi_build = timed(lambda: BM25Okapi(tokens, k1=r.k1, b=r.b, epsilon=r.epsilon))
+    expected: list[list[tuple[int, float]]] = []
+    okapi_time = 0.0
+    for q in q_tokens:
+        start = time.perf_counter()
+        scores = okapi.get_scores(q)
+        best = np.argpartition(-scores, k - 1)[:k]
+        best = best[np.argsort(-scores[best])]
+        okapi_time += time.perf_counter() - start
+        expected.append(reference_top(scores))
+
+    ours = BM25Scorer(BM25Params(model="okapi", k1=r.k1, b=r.b, epsilon=r.epsilon))
+    _, ours_build = timed(lambda: ours.add(tokens))
+    ours.top(q_tokens[0] if q_tokens else [], k)  # builds the idf table outside the timing
+    got, ours_time = timed(lambda: [ours.top(q, k) for q in q_tokens])
+    identical = sum(
+        [(s.passage, s.score) for s in mine if s.score > 0] == theirs
+        for mine, theirs in zip(got, expected, strict=True)
+    )
+
+    bm25s_build = bm25s_time = None
+    try:
+        import bm25s
+    except ImportError:
+        print("bm25s not installed (pip install bm25s)")
+    else:
+        model = bm25s.BM25(method=BM25S_METHOD, k1=r.k1, b=r.b)
+        _, bm25s_build = timed(lambda: model.index(tokens, show_progress=False))
+        _, bm25s_time = timed(
+            lambda: [model.retrieve([q], k=k, show_progress=False, n_threads=0) for q in q_tokens]
+        )
+
+    n = max(len(q_tokens), 1)
+    ours_qps = n / ours_time
+    bm25s_qps = n / bm25s_time if bm25s_time else None
+    return AnchorFigures(
+        passages=len(tokens),
+        questions=len(q_tokens),
+        rank_bm25_build_seconds=round(okapi_build, 2),
+        rank_bm25_qps=round(n / okapi_time, 2),
+        bm25s_method=BM25S_METHOD if bm25s_qps else None,
+        bm25s_build_seconds=round(bm25s_build, 2) if bm25s_build is not None else None,
+        bm25s_qps=round(bm25s_qps, 2) if bm25s_qps else None,
+        ours_build_seconds=round(ours_build, 2),
+        ours_qps=round(ours_qps, 2),
+        ours_vs_rank_bm25=round(ours_qps / (n / okapi_time), 2),
+        ours_vs_bm25s=round(ours_qps / bm25s_qps, 2) if bm25s_qps else None,
+        parity_identical=identical,
+        parity_total=len(q_tokens),
+    )
+
+
+def table(results: Results) -> Iterator[str]:
+    i, s, a = results.index, results.serve, results.anchors
+    rows = [
+        ("articles in", f"{i.articles_in} ({i.added} added, {i.refused} refused)"),
+        ("passages indexed", f"{i.passages}"),
+        ("import + index", f"{i.seconds:.1f} s, peak {i.peak_rss_mb:.0f} MB"),
+        ("index on disk", f"{i.index_bytes / 2**20:.1f} MB"),
+        ("corpus folder", f"{i.corpus_bytes / 2**20:.1f} MB"),
+        ("load", f"{s.load_seconds:.2f} s (RSS after load {s.rss_after_load_mb:.0f} MB)"),
+        ("questions", f"{s.questions} ({s.answered} answered, after {s.warmup} warm-up)"),
+        ("latency p50/p95/p99", f"{s.p50_ms:.1f} / {s.p95_ms:.1f} / {s.p99_ms:.1f} ms"),
+        ("questions/s (1 process)", f"{s.questions_per_second:.1f}"),
+        ("memory serving", f"peak {s.peak_rss_mb:.0f} MB, now {s.rss_mb:.0f} MB"),
+    ]
+    if a is not None:
+        rows += [
+            ("anchor slice", f"{a.passages} passages, {a.questions} questions, top-{TOP}"),
+            ("rank-bm25 Okapi", f"{a.rank_bm25_qps:.2f} q/s (build {a.rank_bm25_build_seconds} s)"),
+            (
+                f"bm25s ({a.bm25s_method or '-'})",
+                f"{a.bm25s_qps:.1f} q/s (index {a.bm25s_build_seconds} s)"
+                if a.bm25s_qps
+                else "not installed",
+            ),
+            ("ours BM25Scorer", f"{a.ours_qps:.1f} q/s (build {a.ours_build_seconds} s)"),
+            ("ours / rank-bm25", f"{a.ours_vs_rank_bm25:.1f}x"),
+            ("ours / bm25s", f"{a.ours_vs_bm25s:.2f}x" if a.ours_vs_bm25s else "-"),
+            ("top-5 = rank-bm25", f"{a.parity_identical} / {a.parity_total} questions"),
+        ]
+    width = max(len(name) for name, _ in rows)
+    yield from (f"{name:<{width}}  {value}" for name, value in rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    data = ROOT.parent / "shared" / "data"
+    parser.add_argument("--corpus", type=Path, default=data / "news-corpus.jsonl.gz")
+    parser.add_argument("--queries", type=Path, default=data / "queries.txt")
+    parser.add_argument("--limit-articles", type=int, metavar="N")
+    parser.add_argument("--slice-passages", type=int, default=100_000, metavar="N")
+    parser.add_argument("--out", type=Path, help="write the results as JSON here")
+    parser.add_argument("--workdir", type=Path, help="an empty or new folder (default: a temp dir)")
+    parser.add_argument("--skip-anchors", action="store_true")
+    parser.add_argument("--serve", nargs=2, metavar=("CONFIG", "QUERIES"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.serve:
+        print(json.dumps(serve(Path(args.serve[0]), Path(args.serve[1]))))
+        return 0
+
+    temporary = args.workdir is None  # a temp workdir is removed at the end; a given one is kept
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="storybot-bench-"))
+    corpus, queries = args.corpus.resolve(), args.queries.resolve()
+    params = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
+    del params["serve"]
+    params["workdir"] = str(workdir)
+    print(f"workdir {workdir}", flush=True)
+    source, config, articles = prepare(corpus, args.limit_articles, workdir)
+    from retrieval.settings import load_settings
+
+    settings = load_settings(config)
+    params["bm25"] = {k: getattr(settings.retrieval, k) for k in ("model", "k1", "b", "epsilon")}
+    params["top_k"] = settings.retrieval.top_k
+    params["stemmer"] = settings.analysis.stemmer
+
+    index = stage_index(source, config, workdir, articles)
+    print(f"indexed in {index.seconds:.1f} s", flush=True)
+    served = stage_serve(config, queries, workdir)
+    print(f"served {served.questions} questions", flush=True)
+    anchors = None
+    if not args.skip_anchors:
+        anchors = stage_anchors(source, args.slice_passages, queries, config)
+
+    machine = {
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "git_commit": git_commit(),
+    }
+    results = Results(machine, params, index, served, anchors)
+    print("\n".join(table(results)))
+    if args.out:
+        args.out.write_text(json.dumps(asdict(results), indent=2) + "\n", encoding="utf-8")
+    if temporary:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
