@@ -145,13 +145,22 @@ class BM25Scorer:
         parts = [self._posting(t)[0] for t in dict.fromkeys(query) if t in self._postings]
         if not parts:
             return np.zeros(0, dtype=np.int64)
-        return np.unique(np.concatenate(parts))
+        if len(parts) == 1:
+            return parts[0]
+        # A byte per passage marks the union: far cheaper than sorting or hashing
+        # the concatenated postings of common terms.
+        seen = np.zeros(self.size, dtype=np.bool_)
+        for ids in parts:
+            seen[ids] = True
+        return np.flatnonzero(seen).astype(np.int64, copy=False)
 
     def contains(self, term: str, docs: IntArray) -> npt.NDArray[np.bool_]:
-        """For each of ``docs`` (sorted or not), whether it contains the term."""
+        """For each of ``docs``, whether it contains the term (postings are sorted)."""
         if term not in self._postings:
             return np.zeros(len(docs), dtype=np.bool_)
-        return np.isin(docs, self._posting(term)[0])
+        ids = self._posting(term)[0]
+        where = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
+        return np.asarray(ids[where] == docs, dtype=np.bool_)
 
     def score(self, query: Sequence[str], docs: IntArray) -> FloatArray:
         """rank-bm25's score of each of ``docs`` (sorted passage positions) for the query."""
