@@ -1,4 +1,4 @@
-"""Persistence: the analysed index as versioned JSON segments and a manifest, never pickle.
+"""Persistence: the analysed index as versioned JSON segments and a manifest (no pickled objects).
 
 The corpus folder is the source of truth; the index folder holds what was
 derived from it:
