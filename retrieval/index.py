@@ -40,6 +40,8 @@ class CorpusIndex:
     # Passages with the same words (wire copy, a quote repeated) share a group.
     groups: list[int] = field(default_factory=list)
     _article_pos: dict[str, int] = field(default_factory=dict)
+    # Each article's passages, as a range of passage positions (they are contiguous).
+    _passage_range: dict[str, range] = field(default_factory=dict)
     # Terms of passages analysed here, kept until they are saved.
     _unsaved_terms: dict[int, list[str]] = field(default_factory=dict)
     _group_of_key: dict[str, int] = field(default_factory=dict)
@@ -87,6 +89,7 @@ class CorpusIndex:
             terms = [self.passage_terms(article, p) for p in passages]
             self._unsaved_terms.update(enumerate(terms, start=offset))
         self._article_pos[article.id] = len(self.articles)
+        self._passage_range[article.id] = range(offset, offset + len(passages))
         self.articles.append(article)
         self.surfaces |= self.analyzer.surfaces(article.text)
         for n, passage in enumerate(passages):
@@ -108,6 +111,10 @@ class CorpusIndex:
             p = self.passages[passage]
             terms = self.passage_terms(self.article(p.article_id), p)
         return terms
+
+    def passages_of(self, article_id: str) -> range:
+        """The positions of an article's passages."""
+        return self._passage_range[article_id]
 
     def has_article(self, article_id: str) -> bool:
         return article_id in self._article_pos

@@ -132,7 +132,7 @@ def remove_article(
                 f"article '{article_id}' is one of several in {file}: edit that file instead"
             )
         article = index.article(article_id)
-        passages = sum(1 for p in index.passages if p.article_id == article_id)
+        passages = len(index.passages_of(article_id))
         (corpus / file).unlink()
         log.info("removed %s; rebuilding the index", file)
         rebuilt = CorpusIndex.build(iter_corpus(corpus), analyzer, params)
@@ -173,14 +173,13 @@ def _flush(
 ) -> None:
     if not batch:
         return
-    start, first_passage = len(index.articles), len(index.passages)
+    start = len(index.articles)
     report.refused.extend(append_files(index, batch, corpus, index_dir, manifest))
-    counts: dict[str, int] = {}
-    for passage in index.passages[first_passage:]:
-        counts[passage.article_id] = counts.get(passage.article_id, 0) + 1
     for article in index.articles[start:]:
-        file = index.files.get(article.id, "")
-        report.added.append(Added(article.id, article.title, counts.get(article.id, 0), file))
+        passages = len(index.passages_of(article.id))
+        report.added.append(
+            Added(article.id, article.title, passages, index.files.get(article.id, ""))
+        )
     batch.clear()
 
 

@@ -77,10 +77,8 @@ class Retriever:
 
     def articles(self) -> list[ArticleInfo]:
         """The indexed articles, in index order, with their passage counts."""
-        counts: dict[str, int] = {}
-        for passage in self.index.passages:
-            counts[passage.article_id] = counts.get(passage.article_id, 0) + 1
-        return [ArticleInfo(Source.of(a), counts.get(a.id, 0)) for a in self.index.articles]
+        index = self.index
+        return [ArticleInfo(Source.of(a), len(index.passages_of(a.id))) for a in index.articles]
 
     def add(
         self,

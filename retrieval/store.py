@@ -212,13 +212,13 @@ def write_segment(index_dir: Path, index: CorpusIndex, articles: Iterable[int]) 
     """Save some of the index's articles, analysed, as a new segment file; return its name."""
     by_article: dict[str, list[dict[str, Any]]] = {}
     positions = list(articles)
-    wanted = {index.articles[i].id for i in positions}
-    for position, passage in enumerate(index.passages):
-        if passage.article_id in wanted:
-            record = asdict(passage)
+    for article in (index.articles[i] for i in positions):
+        records = by_article.setdefault(article.id, [])
+        for position in index.passages_of(article.id):
+            record = asdict(index.passages[position])
             del record["article_id"], record["ordinal"]
             record["terms"] = index.terms_of(position)
-            by_article.setdefault(passage.article_id, []).append(record)
+            records.append(record)
     document = {
         "format_version": FORMAT_VERSION,
         "articles": [
