@@ -1,126 +1,151 @@
-"""The index: a corpus's articles, their passages, passage terms and the BM25 scorer."""
+"""The index: a corpus's segments (articles, passages, postings) and the BM25 scorer over them."""
 
 from __future__ import annotations
 
-import hashlib
+import bisect
 import logging
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from typing import overload
 
-from retrieval.analysis import Analyzer, normalize
+import numpy as np
+import numpy.typing as npt
+
+from retrieval.analysis import Analyzer
 from retrieval.articles import Article
 from retrieval.errors import ArticleError
-from retrieval.passages import Passage, split_article
+from retrieval.passages import Passage
 from retrieval.scoring import BM25Params, BM25Scorer
+from retrieval.segment import Segment, analyze_all
 
 log = logging.getLogger(__name__)
 
+Item = tuple[str | None, Article | ArticleError]
+# Articles recently asked for, kept decoded (excerpts ask for the same few often).
+_ARTICLE_CACHE = 256
 
-def text_digest(text: str) -> str:
-    """What makes two articles the same: their cleaned text."""
-    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
-
-@dataclass
 class CorpusIndex:
-    """Everything a search needs, built from articles or loaded from disk."""
+    """Everything a search needs, built from articles or loaded from disk, segment by segment."""
 
-    analyzer: Analyzer
-    params: BM25Params
-    articles: list[Article] = field(default_factory=list)
-    passages: list[Passage] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    scorer: BM25Scorer = field(init=False)
-    # The corpus file each article came from, and each article's text digest.
-    files: dict[str, str] = field(default_factory=dict)
-    by_digest: dict[str, str] = field(default_factory=dict)
-    # Every word as written in the corpus, to tell names from their stems.
-    surfaces: set[str] = field(default_factory=set)
-    # Passages with the same words (wire copy, a quote repeated) share a group.
-    groups: list[int] = field(default_factory=list)
-    _article_pos: dict[str, int] = field(default_factory=dict)
-    # Each article's passages, as a range of passage positions (they are contiguous).
-    _passage_range: dict[str, range] = field(default_factory=dict)
-    # Terms of passages analysed here, kept until they are saved.
-    _unsaved_terms: dict[int, list[str]] = field(default_factory=dict)
-    _group_of_key: dict[str, int] = field(default_factory=dict)
-    _group_members: dict[int, list[int]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.scorer = BM25Scorer(self.params)
+    def __init__(self, analyzer: Analyzer, params: BM25Params) -> None:
+        self.analyzer = analyzer
+        self.params = params
+        self.segments: list[Segment] = []
+        self.scorer = BM25Scorer(params)
+        self.articles: Sequence[Article] = _Articles(self)
+        self.passages: Sequence[Passage] = _Passages(self)
+        self._article_base: list[int] = []
+        self._passage_base: list[int] = []
+        self._article_count = 0
+        self._passage_count = 0
+        self._article_pos: dict[str, int] = {}
+        self._decoded: dict[int, Article] = {}
+        self._surfaces: set[str] | None = None
+        self._digests: dict[str, str] | None = None
+        self._copies: tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]] | None = None
 
     @classmethod
     def build(
-        cls,
-        items: Iterable[tuple[str, Article | ArticleError]],
-        analyzer: Analyzer,
-        params: BM25Params,
+        cls, items: Iterable[Item], analyzer: Analyzer, params: BM25Params, workers: int = 1
     ) -> CorpusIndex:
         """Analyse every (file name, article) in order; failures are recorded in ``problems``."""
         index = cls(analyzer, params)
-        for file, item in items:
-            if isinstance(item, ArticleError):
-                index.problems.append(str(item))
-                log.warning("skipped: %s", item)
-                continue
-            index.add_article(item, file=file)
+        index.extend(items, workers)
         return index
 
-    def add_article(
-        self,
-        article: Article,
-        terms: list[list[str]] | None = None,
-        passages: list[Passage] | None = None,
-        file: str | None = None,
-    ) -> int:
-        """Add one article (its passages and terms may be given); return its passage count."""
-        if article.id in self._article_pos:
-            self.problems.append(f"{article.id}: duplicate article id, later copy skipped")
-            log.warning("duplicate article id %s: later copy skipped", article.id)
-            return 0
-        if file is not None:
-            self.files[article.id] = file
-        self.by_digest.setdefault(text_digest(article.text), article.id)
-        if passages is None:
-            passages = split_article(article)
-        offset = len(self.passages)
-        if terms is None:
-            terms = [self.passage_terms(article, p) for p in passages]
-            self._unsaved_terms.update(enumerate(terms, start=offset))
-        self._article_pos[article.id] = len(self.articles)
-        self._passage_range[article.id] = range(offset, offset + len(passages))
-        self.articles.append(article)
-        self.surfaces |= self.analyzer.surfaces(article.text)
-        for n, passage in enumerate(passages):
-            self.passages.append(passage)
-            self._assign_group(offset + n, article.text[passage.start : passage.end])
-        self.scorer.add(terms)
-        return len(passages)
+    def extend(self, items: Iterable[Item], workers: int = 1) -> Segment:
+        """Analyse articles into a new segment and add it; unreadable ones become problems."""
+        problems: list[str] = []
+        accepted: list[tuple[str | None, Article]] = []
+        seen: set[str] = set()
+        for file, item in items:
+            if isinstance(item, ArticleError):
+                problems.append(str(item))
+                log.warning("skipped: %s", item)
+            elif item.id in self._article_pos or item.id in seen:
+                problems.append(f"{item.id}: duplicate article id, later copy skipped")
+                log.warning("duplicate article id %s: later copy skipped", item.id)
+            else:
+                seen.add(item.id)
+                accepted.append((file, item))
+        segment = Segment.build(analyze_all(accepted, self.analyzer, workers), problems)
+        self.add_segment(segment)
+        return segment
 
-    def passage_terms(self, article: Article, passage: Passage) -> list[str]:
-        """The indexed terms of a passage: its own words and its context's."""
-        text = passage.text(article.text)
-        context = passage.context(article.text)
-        return self.analyzer.terms(f"{text}\n{context}" if context else text)
+    def add_segment(self, segment: Segment) -> None:
+        """Append a segment (built here or loaded) to the index."""
+        self._article_base.append(self._article_count)
+        self._passage_base.append(self._passage_count)
+        for number, meta in enumerate(segment.articles, start=self._article_count):
+            self._article_pos.setdefault(str(meta["id"]), number)
+        self._article_count += segment.article_count
+        self._passage_count += segment.passage_count
+        self.segments.append(segment)
+        self.scorer.add_block(segment.postings)
+        self._surfaces = None
+        self._digests = None
+        self._copies = None
 
-    def terms_of(self, passage: int) -> list[str]:
-        """A passage's indexed terms (for saving): analysed again unless still at hand."""
-        terms = self._unsaved_terms.pop(passage, None)
-        if terms is None:
-            p = self.passages[passage]
-            terms = self.passage_terms(self.article(p.article_id), p)
-        return terms
+    @property
+    def problems(self) -> list[str]:
+        """Articles that could not be read, across every build and add."""
+        return [p for segment in self.segments for p in segment.problems]
 
-    def passages_of(self, article_id: str) -> range:
-        """The positions of an article's passages."""
-        return self._passage_range[article_id]
+    @property
+    def surfaces(self) -> set[str]:
+        """Every word as written in the corpus, to tell names from their stems."""
+        if self._surfaces is None:
+            found: set[str] = set()
+            for segment in self.segments:
+                found.update(segment.surfaces)
+            self._surfaces = found
+        return self._surfaces
 
     def has_article(self, article_id: str) -> bool:
         return article_id in self._article_pos
 
     def article(self, article_id: str) -> Article:
-        return self.articles[self._article_pos[article_id]]
+        return self.article_at(self._article_pos[article_id])
+
+    def article_at(self, number: int) -> Article:
+        """The article at this position in the index."""
+        cached = self._decoded.get(number)
+        if cached is None:
+            s = bisect.bisect_right(self._article_base, number) - 1
+            cached = self.segments[s].article(number - self._article_base[s])
+            if len(self._decoded) >= _ARTICLE_CACHE:
+                self._decoded.pop(next(iter(self._decoded)))
+            self._decoded[number] = cached
+        return cached
+
+    def passage_at(self, number: int) -> Passage:
+        """The passage at this position in the index."""
+        s = bisect.bisect_right(self._passage_base, number) - 1
+        segment, local = self.segments[s], number - self._passage_base[s]
+        article = segment.article_of_passage(local)
+        return segment.passage(local, article, str(segment.articles[article]["id"]))
+
+    def file_of(self, article_id: str) -> str | None:
+        """The corpus file the article was read from."""
+        s, local = self._where(article_id)
+        file = self.segments[s].articles[local].get("file")
+        return str(file) if file is not None else None
+
+    def article_with_text(self, digest: str) -> str | None:
+        """The id of the article whose cleaned text has this digest, if any."""
+        if self._digests is None:
+            digests: dict[str, str] = {}
+            for segment in self.segments:
+                for meta in segment.articles:
+                    digests.setdefault(str(meta["digest"]), str(meta["id"]))
+            self._digests = digests
+        return self._digests.get(digest)
+
+    def passages_of(self, article_id: str) -> range:
+        """The positions of an article's passages."""
+        s, local = self._where(article_id)
+        offsets, base = self.segments[s].passage_offsets, self._passage_base[s]
+        return range(base + int(offsets[local]), base + int(offsets[local + 1]))
 
     def article_of(self, passage: int) -> Article:
         return self.article(self.passages[passage].article_id)
@@ -131,10 +156,62 @@ class CorpusIndex:
 
     def same_passages(self, passage: int) -> list[int]:
         """Every passage with the same words as this one, this one included."""
-        return self._group_members[self.groups[passage]]
+        if self._copies is None:
+            keys = np.concatenate([s.keys for s in self.segments]) if self.segments else None
+            if keys is None:
+                return [passage]
+            order = np.argsort(keys, kind="stable")
+            self._copies = (keys[order], order)
+        sorted_keys, order = self._copies
+        own = self._key(passage)
+        lo = int(np.searchsorted(sorted_keys, own, side="left"))
+        hi = int(np.searchsorted(sorted_keys, own, side="right"))
+        return sorted(int(n) for n in order[lo:hi])
 
-    def _assign_group(self, position: int, text: str) -> None:
-        key = " ".join(re.findall(r"\w+", normalize(text)))
-        group = self._group_of_key.setdefault(key, len(self._group_of_key))
-        self.groups.append(group)
-        self._group_members.setdefault(group, []).append(position)
+    def _key(self, passage: int) -> np.uint64:
+        s = bisect.bisect_right(self._passage_base, passage) - 1
+        key: np.uint64 = self.segments[s].keys[passage - self._passage_base[s]]
+        return key
+
+    def _where(self, article_id: str) -> tuple[int, int]:
+        number = self._article_pos[article_id]
+        s = bisect.bisect_right(self._article_base, number) - 1
+        return s, number - self._article_base[s]
+
+
+class _Articles(Sequence[Article]):
+    """The index's articles, in order, decoded when asked for."""
+
+    def __init__(self, index: CorpusIndex) -> None:
+        self._index = index
+
+    def __len__(self) -> int:
+        return self._index._article_count
+
+    @overload
+    def __getitem__(self, i: int) -> Article: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Article]: ...
+    def __getitem__(self, i: int | slice) -> Article | Sequence[Article]:
+        if isinstance(i, slice):
+            return [self._index.article_at(n) for n in range(len(self))[i]]
+        return self._index.article_at(range(len(self))[i])
+
+
+class _Passages(Sequence[Passage]):
+    """The index's passages, in order, made when asked for."""
+
+    def __init__(self, index: CorpusIndex) -> None:
+        self._index = index
+
+    def __len__(self) -> int:
+        return self._index._passage_count
+
+    @overload
+    def __getitem__(self, i: int) -> Passage: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Passage]: ...
+    def __getitem__(self, i: int | slice) -> Passage | Sequence[Passage]:
+        if isinstance(i, slice):
+            return [self._index.passage_at(n) for n in range(len(self))[i]]
+        return self._index.passage_at(range(len(self))[i])

@@ -22,15 +22,17 @@ import yaml
 from retrieval.analysis import Analyzer
 from retrieval.articles import JSONL_SUFFIXES, Article, corpus_files, corpus_order, iter_corpus
 from retrieval.errors import ArticleError, CorpusError
-from retrieval.index import CorpusIndex, text_digest
+from retrieval.index import CorpusIndex
 from retrieval.locking import index_lock
 from retrieval.scoring import BM25Params
+from retrieval.segment import text_digest
 from retrieval.store import (
     MANIFEST,
     Manifest,
-    append_files,
+    append_articles,
     atomic_write,
     open_index_locked,
+    remove_leftovers,
     save_all,
 )
 
@@ -87,13 +89,14 @@ def add_articles(
         raise CorpusError(f"{corpus}: corpus folder not found")
     with index_lock(index_dir):
         _remove_leftovers(corpus)
+        remove_leftovers(index_dir)
         index = current() if current is not None else None
         if index is None:
             index = open_index_locked(corpus, index_dir, analyzer, params, allow_empty=True)
         report.index = index
         manifest = Manifest.read(index_dir / MANIFEST)
         number = _next_number(corpus)
-        batch: list[Path] = []
+        batch: list[tuple[Path, Article]] = []
         digests: dict[str, str] = {}
         for item in items:
             problem = (
@@ -109,12 +112,12 @@ def add_articles(
                 atomic_write(path, article_file(article).encode("utf-8"))
                 digests[text_digest(article.text)] = article.id
                 number += 1
-                batch.append(path)
+                batch.append((path, article))
                 if len(batch) >= BATCH:
-                    _flush(index, batch, corpus, index_dir, manifest, report)
+                    _flush(index, batch, index_dir, manifest, report)
             if progress is not None:
                 progress(len(report.added) + len(batch), len(report.refused))
-        _flush(index, batch, corpus, index_dir, manifest, report)
+        _flush(index, batch, index_dir, manifest, report)
     return report
 
 
@@ -126,7 +129,7 @@ def remove_article(
         index = open_index_locked(corpus, index_dir, analyzer, params, allow_empty=True)
         if not index.has_article(article_id):
             raise CorpusError(f"no article with id '{article_id}' in {corpus}")
-        file = index.files.get(article_id)
+        file = index.file_of(article_id)
         if file is None or file.endswith(JSONL_SUFFIXES):
             raise CorpusError(
                 f"article '{article_id}' is one of several in {file}: edit that file instead"
@@ -155,7 +158,7 @@ def article_file(article: Article) -> str:
 def _refusal(item: Article, index: CorpusIndex, digests: dict[str, str]) -> str | None:
     """Why an article can't be added (a copy, or its id taken), or None."""
     digest = text_digest(item.text)
-    same = index.by_digest.get(digest) or digests.get(digest)
+    same = index.article_with_text(digest) or digests.get(digest)
     if same is not None:
         return f"{item.label}: already in the corpus as '{same}'"
     if index.has_article(item.id) or item.id in digests.values():
@@ -165,21 +168,17 @@ def _refusal(item: Article, index: CorpusIndex, digests: dict[str, str]) -> str 
 
 def _flush(
     index: CorpusIndex,
-    batch: list[Path],
-    corpus: Path,
+    batch: list[tuple[Path, Article]],
     index_dir: Path,
     manifest: Manifest,
     report: AddReport,
 ) -> None:
     if not batch:
         return
-    start = len(index.articles)
-    report.refused.extend(append_files(index, batch, corpus, index_dir, manifest))
-    for article in index.articles[start:]:
+    report.refused.extend(append_articles(index, batch, index_dir, manifest))
+    for path, article in batch:
         passages = len(index.passages_of(article.id))
-        report.added.append(
-            Added(article.id, article.title, passages, index.files.get(article.id, ""))
-        )
+        report.added.append(Added(article.id, article.title, passages, path.name))
     batch.clear()
 
 

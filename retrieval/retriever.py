@@ -124,7 +124,7 @@ class Retriever:
         if known and segments[: len(known)] == known and self.index_dir is not None:
             # Only segments were appended (an add elsewhere): read just those.
             for name in segments[len(known) :]:
-                read_segment(self.index_dir / name, self.index)
+                self.index.add_segment(read_segment(self.index_dir / name))
             log.info("took in %d new index segments", len(segments) - len(known))
         else:
             index = self.index

@@ -9,7 +9,6 @@ the same tokens; but a question only touches the postings of its own terms.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -17,11 +16,13 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.errors import ConfigError
+from retrieval.postings import CountArray, IntArray, PostingBlock
 
 FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 DEFAULT_DELTA = {"plus": 1.0, "l": 0.5}
+# How many joined posting lists (terms found in several blocks) are kept.
+_JOINED_CACHE = 4096
 
 
 @dataclass(frozen=True)
@@ -52,20 +53,29 @@ class Scored:
 
 
 class BM25Scorer:
-    """An inverted index of passage terms that scores exactly as rank-bm25 does."""
+    """An inverted index of passage terms that scores exactly as rank-bm25 does.
+
+    Its postings are blocks (one per build or add, in order); a term's postings
+    across blocks are joined when a question first needs them.
+    """
 
     def __init__(self, params: BM25Params) -> None:
         self.params = params
-        self.doc_len: list[int] = []
-        self._postings: dict[str, tuple[list[int], list[int]]] = {}
-        self._arrays: dict[str, tuple[IntArray, FloatArray]] = {}
+        self.blocks: list[PostingBlock] = []
+        self._bases: list[int] = []
+        self._rows: list[dict[str, int]] = []
+        # Passages per term, in the order terms first appear (rank-bm25's order).
+        self._df: dict[str, int] = {}
+        self._size = 0
         self._total_len = 0
-        self._idf: dict[str, float] | None = None
+        self._idf: dict[str, float] = {}
+        self._epsilon_idf: float | None = None
         self._len_array: FloatArray | None = None
+        self._joined: dict[str, tuple[IntArray, CountArray]] = {}
 
     @property
     def size(self) -> int:
-        return len(self.doc_len)
+        return self._size
 
     @property
     def avgdl(self) -> float:
@@ -73,76 +83,113 @@ class BM25Scorer:
 
     def add(self, documents: Iterable[Sequence[str]]) -> None:
         """Append passages (their terms, in order) to the index."""
-        for terms in documents:
-            doc = len(self.doc_len)
-            self.doc_len.append(len(terms))
-            self._total_len += len(terms)
-            for term, count in Counter(terms).items():
-                ids, tfs = self._postings.setdefault(term, ([], []))
-                ids.append(doc)
-                tfs.append(count)
-                self._arrays.pop(term, None)
-        self._idf = None
+        self.add_block(PostingBlock.build(documents))
+
+    def add_block(self, block: PostingBlock) -> None:
+        """Append a block of passages already indexed."""
+        df = block.df().tolist()
+        if not self._df:
+            self._df = dict(zip(block.terms, df, strict=True))
+        else:
+            known = self._df
+            for term, count in zip(block.terms, df, strict=True):
+                known[term] = known.get(term, 0) + count
+        self.blocks.append(block)
+        self._bases.append(self._size)
+        self._rows.append(dict(zip(block.terms, range(len(block.terms)), strict=True)))
+        self._size += block.size
+        self._total_len += int(block.doc_len.sum(dtype=np.int64))
+        self._idf = {}
+        self._epsilon_idf = None
         self._len_array = None
+        self._joined = {}
 
     def df(self, term: str) -> int:
         """How many passages contain the term."""
-        posting = self._postings.get(term)
-        return len(posting[0]) if posting else 0
+        return self._df.get(term, 0)
 
     def has_term(self, term: str) -> bool:
-        return term in self._postings
+        return term in self._df
 
     def vocabulary_size(self) -> int:
-        return len(self._postings)
+        return len(self._df)
 
     def idf(self, term: str) -> float:
-        if self._idf is None:
-            self._idf = self._compute_idf()
-        return self._idf.get(term, 0.0)
+        value = self._idf.get(term)
+        if value is None:
+            value = self._idf[term] = self._compute_idf(term)
+        return value
 
-    def _compute_idf(self) -> dict[str, float]:
+    def prepare(self) -> None:
+        """Do now the one pass over the vocabulary that Okapi's idf floor needs."""
+        if self.params.model == "okapi":
+            self._okapi_floor()
+
+    def _compute_idf(self, term: str) -> float:
+        freq = self._df.get(term)
+        if freq is None:
+            return 0.0
         n = self.size
-        model = self.params.model
-        idf: dict[str, float] = {}
-        if model == "okapi":
-            negative: list[str] = []
-            idf_sum = 0.0
-            for term, (ids, _) in self._postings.items():
-                freq = len(ids)
-                value = math.log(n - freq + 0.5) - math.log(freq + 0.5)
-                idf[term] = value
-                idf_sum += value
-                if value < 0:
-                    negative.append(term)
-            average = idf_sum / len(idf) if idf else 0.0
-            eps = self.params.epsilon * average
-            for term in negative:
-                idf[term] = eps
-        elif model == "plus":
-            for term, (ids, _) in self._postings.items():
-                idf[term] = math.log((n + 1) / len(ids))
-        else:
-            for term, (ids, _) in self._postings.items():
-                idf[term] = math.log(n + 1) - math.log(len(ids) + 0.5)
-        return idf
+        if self.params.model == "okapi":
+            value = math.log(n - freq + 0.5) - math.log(freq + 0.5)
+            return value if value >= 0 else self._okapi_floor()
+        if self.params.model == "plus":
+            return math.log((n + 1) / freq)
+        return math.log(n + 1) - math.log(freq + 0.5)
 
-    def _posting(self, term: str) -> tuple[IntArray, FloatArray]:
-        cached = self._arrays.get(term)
-        if cached is None:
-            ids, tfs = self._postings[term]
-            cached = (np.asarray(ids, dtype=np.int64), np.asarray(tfs, dtype=np.float64))
-            self._arrays[term] = cached
-        return cached
+    def _okapi_floor(self) -> float:
+        """Epsilon times the average idf: what a term in over half the passages gets."""
+        if self._epsilon_idf is None:
+            freq = np.fromiter(self._df.values(), dtype=np.float64, count=len(self._df))
+            if len(freq) == 0:
+                self._epsilon_idf = 0.0
+            else:
+                # math.log, not np.log, and a running sum in rank-bm25's order
+                # (cumsum adds one by one): the same bits as its Python loop.
+                above = np.fromiter(map(math.log, (self.size - freq + 0.5).tolist()), np.float64)
+                below = np.fromiter(map(math.log, (freq + 0.5).tolist()), np.float64)
+                average = float(np.cumsum(above - below)[-1]) / len(freq)
+                self._epsilon_idf = self.params.epsilon * average
+        return self._epsilon_idf
+
+    def _posting(self, term: str) -> tuple[IntArray, CountArray]:
+        """The passages containing the term (ascending) and its count in each."""
+        joined = self._joined.get(term)
+        if joined is not None:
+            return joined
+        parts = []
+        for block, base, rows in zip(self.blocks, self._bases, self._rows, strict=True):
+            row = rows.get(term)
+            if row is not None:
+                lo, hi = int(block.offsets[row]), int(block.offsets[row + 1])
+                parts.append((block.ids[lo:hi], block.tfs[lo:hi], base))
+        if len(parts) == 1 and parts[0][2] == 0:
+            ids, tfs, _ = parts[0]
+            return ids.astype(np.int64), tfs
+        joined = (
+            np.concatenate([ids.astype(np.int64) + base for ids, _, base in parts])
+            if parts
+            else np.zeros(0, dtype=np.int64),
+            np.concatenate([tfs.astype(np.int32) for _, tfs, _ in parts])
+            if parts
+            else np.zeros(0, dtype=np.int32),
+        )
+        if len(self._joined) >= _JOINED_CACHE:
+            self._joined.pop(next(iter(self._joined)))
+        self._joined[term] = joined
+        return joined
 
     def _lengths(self) -> FloatArray:
         if self._len_array is None:
-            self._len_array = np.asarray(self.doc_len, dtype=np.float64)
+            parts = [block.doc_len for block in self.blocks]
+            self._len_array = (
+                np.concatenate(parts).astype(np.float64) if parts else np.zeros(0, np.float64)
+            )
         return self._len_array
 
     def matching(self, query: Sequence[str]) -> IntArray:
         """The passages that contain at least one query term, in index order."""
-        parts = [self._posting(t)[0] for t in dict.fromkeys(query) if t in self._postings]
+        parts = [self._posting(t)[0] for t in dict.fromkeys(query) if t in self._df]
         if not parts:
             return np.zeros(0, dtype=np.int64)
         if len(parts) == 1:
@@ -156,7 +203,7 @@ class BM25Scorer:
 
     def contains(self, term: str, docs: IntArray) -> npt.NDArray[np.bool_]:
         """For each of ``docs``, whether it contains the term (postings are sorted)."""
-        if term not in self._postings:
+        if term not in self._df:
             return np.zeros(len(docs), dtype=np.bool_)
         ids = self._posting(term)[0]
         where = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
@@ -171,7 +218,7 @@ class BM25Scorer:
         doc_len = self._lengths()[docs]
         score = np.zeros(len(docs), dtype=np.float64)
         for term in query:
-            if term not in self._postings:
+            if term not in self._df:
                 continue
             idf = self.idf(term)
             ids, tfs = self._posting(term)

@@ -1,10 +1,12 @@
-"""Persistence: the analysed index as versioned JSON segments and a manifest (no pickled objects).
+"""Persistence: the analysed index as versioned array segments and a JSON manifest.
 
 The corpus folder is the source of truth; the index folder holds what was
 derived from it:
 
-- ``seg-NNNNNN.json.gz``: the articles of one build or one add, with their
-  passages and the passages' terms, so loading never re-analyses text;
+- ``seg-NNNNNN.seg``: the articles of one build or one add, with their
+  passages and postings as plain arrays behind a JSON header (see
+  ``segment`` and ``arrayfile``), mapped into memory rather than parsed, so
+  loading neither re-analyses text nor builds an object per passage;
 - ``manifest.json``: the format version, a digest of the analyzer and of the
   code that builds passages, the corpus files (name, size, modification time)
   the segments hold, and the segments in order. It is written last: until it
@@ -18,7 +20,6 @@ other difference, or a damaged file, means a rebuild from the corpus, logged.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import logging
@@ -27,7 +28,6 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 from retrieval.analysis import Analyzer
 from retrieval.articles import (
@@ -40,12 +40,11 @@ from retrieval.articles import (
 from retrieval.errors import ArticleError, CorpusError, IndexStoreError
 from retrieval.index import CorpusIndex
 from retrieval.locking import index_lock
-from retrieval.passages import Passage
 from retrieval.scoring import BM25Params
+from retrieval.segment import FORMAT_VERSION, Segment
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 
 # The modules whose code decides what is indexed: a saved index made by other
@@ -155,7 +154,7 @@ def load_if_current(
             return None
         index = CorpusIndex(analyzer, params)
         for segment in manifest.segments:
-            read_segment(index_dir / segment, index)
+            index.add_segment(read_segment(index_dir / segment))
         if known < len(current):
             log.info("indexing %d corpus files added since the last save", len(current) - known)
             new_files = [corpus / name for name, _, _ in current[known:]]
@@ -177,12 +176,12 @@ def _require_articles(index: CorpusIndex, corpus: Path) -> CorpusIndex:
 
 
 def save_all(index: CorpusIndex, corpus: Path, index_dir: Path) -> None:
-    """Write the whole index as one segment, then the manifest; drop older segments."""
+    """Write every segment of the index, then the manifest; drop older segments."""
     files = [stamp(p) for p in corpus_files(corpus)]
-    segment = write_segment(index_dir, index, range(len(index.articles)))
     old = _listed_segments(index_dir)
-    write_manifest(index_dir, Manifest(pipeline_digest(index.analyzer), files, [segment]))
-    for name in old - {segment}:
+    names = [write_segment(index_dir, segment) for segment in index.segments]
+    write_manifest(index_dir, Manifest(pipeline_digest(index.analyzer), files, names))
+    for name in old - set(names):
         (index_dir / name).unlink(missing_ok=True)
 
 
@@ -190,75 +189,63 @@ def append_files(
     index: CorpusIndex, paths: Iterable[Path], corpus: Path, index_dir: Path, manifest: Manifest
 ) -> list[str]:
     """Analyse corpus files into the index, save them as a segment, update the manifest."""
-    before = len(index.articles)
-    problems: list[str] = []
-    stamps = []
-    for path in sorted(paths, key=lambda p: corpus_order(p.name)):
-        stamps.append(stamp(path))
-        for item in read_corpus_file(path):
-            if isinstance(item, ArticleError):
-                problems.append(str(item))
-                index.problems.append(str(item))
-            else:
-                index.add_article(item, file=path.name)
-    segment = write_segment(index_dir, index, range(before, len(index.articles)))
+    ordered = sorted(paths, key=lambda p: corpus_order(p.name))
+    stamps = [stamp(path) for path in ordered]
+    items = ((path.name, item) for path in ordered for item in read_corpus_file(path))
+    return _append(index, items, stamps, index_dir, manifest)
+
+
+def append_articles(
+    index: CorpusIndex,
+    added: list[tuple[Path, Article]],
+    index_dir: Path,
+    manifest: Manifest,
+    workers: int = 1,
+) -> list[str]:
+    """As append_files, for articles just written to those files (not read back)."""
+    stamps = [stamp(path) for path, _ in added]
+    items = [(path.name, article) for path, article in added]
+    return _append(index, items, stamps, index_dir, manifest, workers)
+
+
+def _append(
+    index: CorpusIndex,
+    items: Iterable[tuple[str | None, Article | ArticleError]],
+    stamps: list[FileStamp],
+    index_dir: Path,
+    manifest: Manifest,
+    workers: int = 1,
+) -> list[str]:
+    segment = index.extend(items, workers)
+    manifest.segments.append(write_segment(index_dir, segment))
     manifest.files.extend(stamps)
-    manifest.segments.append(segment)
     write_manifest(index_dir, manifest)
-    return problems
+    return segment.problems
 
 
-def write_segment(index_dir: Path, index: CorpusIndex, articles: Iterable[int]) -> str:
-    """Save some of the index's articles, analysed, as a new segment file; return its name."""
-    by_article: dict[str, list[dict[str, Any]]] = {}
-    positions = list(articles)
-    for article in (index.articles[i] for i in positions):
-        records = by_article.setdefault(article.id, [])
-        for position in index.passages_of(article.id):
-            record = asdict(index.passages[position])
-            del record["article_id"], record["ordinal"]
-            record["terms"] = index.terms_of(position)
-            records.append(record)
-    document = {
-        "format_version": FORMAT_VERSION,
-        "articles": [
-            {
-                "article": asdict(index.articles[i]),
-                "file": index.files.get(index.articles[i].id),
-                "passages": by_article.get(index.articles[i].id, []),
-            }
-            for i in positions
-        ],
-        "problems": index.problems,
-    }
-    data = gzip.compress(json.dumps(document, ensure_ascii=False).encode("utf-8"), 5, mtime=0)
-    name = f"seg-{_next_number(index_dir):06d}.json.gz"
-    atomic_write(index_dir / name, data)
+def write_segment(index_dir: Path, segment: Segment) -> str:
+    """Save a segment as a new file; return its name."""
+    name = f"seg-{_next_number(index_dir):06d}.seg"
+    atomic_write(index_dir / name, segment.save_parts())
     return name
 
 
-def read_segment(path: Path, index: CorpusIndex) -> None:
-    """Add a segment's articles, already analysed, to the index."""
-    with gzip.open(path, "rt", encoding="utf-8") as stream:
-        document = json.load(stream)
-    if document.get("format_version") != FORMAT_VERSION:
-        raise ValueError(f"{path.name}: format version {document.get('format_version')!r}")
-    index.problems = list(document.get("problems", index.problems))
-    for entry in document["articles"]:
-        article = Article(**entry["article"])
-        records = entry["passages"]
-        terms = [r.pop("terms") for r in records]
-        passages = [
-            Passage(article_id=article.id, ordinal=n, **_tuples(r)) for n, r in enumerate(records)
-        ]
-        index.add_article(article, terms=terms, passages=passages, file=entry.get("file"))
+def read_segment(path: Path) -> Segment:
+    """A saved segment, mapped into memory."""
+    return Segment.load(path)
+
+
+def remove_leftovers(index_dir: Path) -> None:
+    """Temporary files of a write that was killed before it could rename them."""
+    for path in index_dir.glob(".seg-*"):
+        path.unlink(missing_ok=True)
 
 
 def write_manifest(index_dir: Path, manifest: Manifest) -> None:
     atomic_write(index_dir / MANIFEST, manifest.to_json().encode("utf-8"))
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Write a file so that readers see the old content or the new, never a part."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -266,7 +253,8 @@ def atomic_write(path: Path, data: bytes) -> None:
             dir=path.parent, prefix=f".{path.name}.", delete=False
         ) as tmp:
             try:
-                tmp.write(data)
+                for part in [data] if isinstance(data, bytes) else data:
+                    tmp.write(part)
                 tmp.flush()
                 os.fsync(tmp.fileno())
             except BaseException:
@@ -287,15 +275,9 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _listed_segments(index_dir: Path) -> set[str]:
-    return {p.name for p in index_dir.glob("seg-*.json.gz")}
+    return {p.name for p in index_dir.glob("seg-*.seg")}
 
 
 def _next_number(index_dir: Path) -> int:
     numbers = [int(n[4:10]) for n in _listed_segments(index_dir) if n[4:10].isdigit()]
     return max(numbers, default=0) + 1
-
-
-def _tuples(record: dict[str, Any]) -> dict[str, Any]:
-    if record.get("attribution") is not None:
-        record["attribution"] = tuple(record["attribution"])
-    return record

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from retrieval import arrayfile
 from retrieval.retriever import Retriever
+from retrieval.segment import FORMAT_VERSION
 from retrieval.settings import Settings, load_settings
 from retrieval.store import MANIFEST
 
@@ -25,10 +27,10 @@ def test_index_is_saved_then_reused(
     first = Retriever.from_settings(settings_for(seed_corpus, index_dir))
     saved = index_dir / MANIFEST
     manifest = json.loads(saved.read_text(encoding="utf-8"))
-    assert manifest["format_version"] == 2 and len(manifest["files"]) == 3
+    assert manifest["format_version"] == FORMAT_VERSION and len(manifest["files"]) == 3
     (segment,) = manifest["segments"]
-    document = json.loads(gzip.decompress((index_dir / segment).read_bytes()))
-    assert len(document["articles"]) == 3 and "pickle" not in segment
+    header, arrays = arrayfile.read(index_dir / segment)
+    assert len(header["articles"]) == 3 and len(arrays["starts"]) == len(first.index.passages)
     stamp = saved.stat().st_mtime_ns
     second = Retriever.from_settings(settings_for(seed_corpus, index_dir))
     assert saved.stat().st_mtime_ns == stamp
@@ -49,25 +51,41 @@ def test_changed_corpus_rebuilds(seed_corpus: Path, tmp_path: Path) -> None:
     )
 
 
+def _header(data: bytes, **changes: object) -> bytes:
+    """A segment's bytes with its JSON header changed (same length or not)."""
+    length = int.from_bytes(data[8:16], "little")
+    header = json.loads(data[16 : 16 + length])
+    header.update(changes)
+    new = json.dumps(header).encode()
+    return data[:8] + len(new).to_bytes(8, "little") + new + data[16 + length :]
+
+
 @pytest.mark.parametrize(
     ("target", "damage"),
     [
-        ("segment", b""),
-        ("segment", b"not gzip at all"),
-        ("segment", gzip.compress(b"{truncated")),
-        ("segment", gzip.compress(b'{"format_version": 99}')),
-        ("manifest", b"{not json"),
-        ("manifest", b'{"format_version": 1}'),
+        ("segment", lambda data: b""),
+        ("segment", lambda data: b"not a segment at all"),
+        ("segment", lambda data: data[: len(data) // 2]),
+        ("segment", lambda data: data[:20]),
+        ("segment", lambda data: _header(data, format_version=99)),
+        ("segment", lambda data: _header(data, articles=[])),
+        ("segment", lambda data: data[:16] + b"{broken json" + data[28:]),
+        ("manifest", lambda data: b"{not json"),
+        ("manifest", lambda data: b'{"format_version": 1}'),
     ],
 )
 def test_damaged_index_is_rebuilt(
-    seed_corpus: Path, tmp_path: Path, target: str, damage: bytes, caplog: pytest.LogCaptureFixture
+    seed_corpus: Path,
+    tmp_path: Path,
+    target: str,
+    damage: Callable[[bytes], bytes],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     index_dir = tmp_path / "index"
     Retriever.from_settings(settings_for(seed_corpus, index_dir))
     manifest = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
     victim = index_dir / (manifest["segments"][0] if target == "segment" else MANIFEST)
-    victim.write_bytes(damage)
+    victim.write_bytes(damage(victim.read_bytes()))
     with caplog.at_level(logging.INFO):
         retriever = Retriever.from_settings(settings_for(seed_corpus, index_dir))
     assert retriever.ask("Who urged Ford to take a pause?").found

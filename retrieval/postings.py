@@ -1,0 +1,78 @@
+"""Postings: a run of passages' terms as compressed-sparse-row arrays, by term.
+
+A block lists its terms in the order they first appear (the order rank-bm25
+meets them in), and for each term the passages that contain it (positions
+local to the block, ascending) and how often. Blocks are built in memory from
+term lists or mapped from a saved segment; neither needs a Python object per
+posting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+IntArray = npt.NDArray[np.int64]
+Int32Array = npt.NDArray[np.int32]
+CountArray = npt.NDArray[np.integer]
+
+
+@dataclass(frozen=True)
+class PostingBlock:
+    """The postings of consecutive passages: term ``i``'s are ``offsets[i]:offsets[i + 1]``."""
+
+    terms: list[str]
+    offsets: IntArray
+    ids: Int32Array
+    tfs: CountArray
+    doc_len: Int32Array
+
+    @property
+    def size(self) -> int:
+        return len(self.doc_len)
+
+    def df(self) -> IntArray:
+        """How many of the block's passages contain each term, in term order."""
+        return np.diff(self.offsets)
+
+    @classmethod
+    def build(cls, documents: Iterable[Sequence[str]]) -> PostingBlock:
+        """Index passages given as their terms, in order."""
+        vocabulary: dict[str, int] = {}
+        flat: list[int] = []
+        lengths: list[int] = []
+        for terms in documents:
+            lengths.append(len(terms))
+            for term in terms:
+                number = vocabulary.get(term)
+                if number is None:
+                    number = vocabulary[term] = len(vocabulary)
+                flat.append(number)
+        doc_len = np.asarray(lengths, dtype=np.int32)
+        term_ids = np.asarray(flat, dtype=np.int64)
+        docs = np.repeat(np.arange(len(lengths), dtype=np.int64), doc_len)
+        # One sort of (term, passage) pairs gives every posting list and its counts.
+        width = max(len(lengths), 1)
+        pairs, counts = np.unique(term_ids * width + docs, return_counts=True)
+        offsets = np.zeros(len(vocabulary) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(pairs // width, minlength=len(vocabulary)), out=offsets[1:])
+        small = counts.size == 0 or int(counts.max()) <= np.iinfo(np.uint16).max
+        return cls(
+            terms=list(vocabulary),
+            offsets=offsets,
+            ids=(pairs % width).astype(np.int32),
+            tfs=counts.astype(np.uint16 if small else np.int32),
+            doc_len=doc_len,
+        )
+
+    def check(self) -> None:
+        """Raise ValueError when the arrays do not describe postings (a damaged file)."""
+        if len(self.offsets) != len(self.terms) + 1 or self.offsets[0] != 0:
+            raise ValueError("postings: offsets do not match the terms")
+        if self.offsets[-1] != len(self.ids) or len(self.ids) != len(self.tfs):
+            raise ValueError("postings: offsets do not match the postings")
+        if len(self.offsets) > 1 and bool(np.any(np.diff(self.offsets) < 0)):
+            raise ValueError("postings: offsets go backwards")

@@ -1,0 +1,264 @@
+"""Segments: a run of analysed articles as plain arrays, the unit that is saved and loaded.
+
+A build makes one segment and every add appends one. A segment holds the
+articles' metadata and text, their passages (spans, speakers, headings), a key
+per passage that copies share, the written forms of the words, and the
+passages' postings. In memory or mapped from a file, it is the same object.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from retrieval import arrayfile
+from retrieval.analysis import Analyzer, normalize
+from retrieval.articles import Article
+from retrieval.passages import Passage, split_article
+from retrieval.postings import Int32Array, IntArray, PostingBlock
+
+FORMAT_VERSION = 3
+_NO = -1
+
+
+def text_digest(text: str) -> str:
+    """What makes two articles the same: their cleaned text."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+def copy_key(text: str) -> int:
+    """A passage's words, hashed: passages with the same words (wire copy) share it."""
+    words = " ".join(re.findall(r"\w+", normalize(text)))
+    return int.from_bytes(hashlib.blake2b(words.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+@dataclass(frozen=True)
+class Analyzed:
+    """One article with everything the index needs from it."""
+
+    article: Article
+    file: str | None
+    passages: list[Passage]
+    terms: list[list[str]]
+    keys: list[int]
+    surfaces: set[str]
+
+
+def analyze(article: Article, analyzer: Analyzer, file: str | None = None) -> Analyzed:
+    """Cut an article into passages and analyse them."""
+    passages = split_article(article)
+    text = article.text
+    terms = []
+    keys = []
+    for passage in passages:
+        own = text[passage.start : passage.end]
+        context = passage.context(text)
+        terms.append(analyzer.terms(f"{own}\n{context}" if context else own))
+        keys.append(copy_key(own))
+    return Analyzed(article, file, passages, terms, keys, analyzer.surfaces(text))
+
+
+def analyze_all(
+    articles: Sequence[tuple[str | None, Article]], analyzer: Analyzer, workers: int = 1
+) -> list[Analyzed]:
+    """Analyse articles in order."""
+    return [analyze(article, analyzer, file) for file, article in articles]
+
+
+@dataclass
+class Segment:
+    """Articles, passages and postings of one build or add, as arrays."""
+
+    articles: list[dict[str, Any]]
+    text: npt.NDArray[np.uint8]
+    text_offsets: IntArray
+    passage_offsets: IntArray
+    starts: Int32Array
+    ends: Int32Array
+    speakers: Int32Array
+    headings: Int32Array
+    attributions: Int32Array
+    strings: list[str]
+    keys: npt.NDArray[np.uint64]
+    surfaces: list[str]
+    postings: PostingBlock
+    problems: list[str]
+
+    @property
+    def article_count(self) -> int:
+        return len(self.articles)
+
+    @property
+    def passage_count(self) -> int:
+        return len(self.starts)
+
+    def article(self, number: int) -> Article:
+        """The article at this position in the segment, with its text."""
+        lo, hi = int(self.text_offsets[number]), int(self.text_offsets[number + 1])
+        meta = {k: v for k, v in self.articles[number].items() if k not in ("file", "digest")}
+        return Article(text=self.text[lo:hi].tobytes().decode("utf-8"), **meta)
+
+    def passage(self, number: int, article_number: int, article_id: str) -> Passage:
+        """The passage at this position in the segment."""
+        speaker, heading = int(self.speakers[number]), int(self.headings[number])
+        lo, hi = (int(n) for n in self.attributions[number])
+        return Passage(
+            article_id=article_id,
+            ordinal=number - int(self.passage_offsets[article_number]),
+            start=int(self.starts[number]),
+            end=int(self.ends[number]),
+            speaker=self.strings[speaker] if speaker != _NO else None,
+            attribution=(lo, hi) if lo != _NO else None,
+            heading=self.strings[heading] if heading != _NO else None,
+        )
+
+    def article_of_passage(self, number: int) -> int:
+        return int(np.searchsorted(self.passage_offsets, number, side="right")) - 1
+
+    @classmethod
+    def build(cls, analyzed: Sequence[Analyzed], problems: Iterable[str] = ()) -> Segment:
+        """A segment of analysed articles, in order."""
+        strings: dict[str, int] = {}
+        texts = [a.article.text.encode("utf-8") for a in analyzed]
+        passages = [p for a in analyzed for p in a.passages]
+        attributions = [p.attribution or (_NO, _NO) for p in passages]
+        surfaces: set[str] = set()
+        for a in analyzed:
+            surfaces |= a.surfaces
+        return cls(
+            articles=[_metadata(a) for a in analyzed],
+            text=np.frombuffer(b"".join(texts), dtype=np.uint8),
+            text_offsets=_offsets(len(t) for t in texts),
+            passage_offsets=_offsets(len(a.passages) for a in analyzed),
+            starts=np.asarray([p.start for p in passages], dtype=np.int32),
+            ends=np.asarray([p.end for p in passages], dtype=np.int32),
+            speakers=_string_ids((p.speaker for p in passages), strings),
+            headings=_string_ids((p.heading for p in passages), strings),
+            attributions=np.asarray(attributions, dtype=np.int32).reshape(-1, 2),
+            strings=list(strings),
+            keys=np.asarray([k for a in analyzed for k in a.keys], dtype=np.uint64),
+            surfaces=sorted(surfaces),
+            postings=PostingBlock.build(t for a in analyzed for t in a.terms),
+            problems=list(problems),
+        )
+
+    def save_parts(self) -> Iterable[bytes]:
+        """The segment as a file's bytes, in pieces."""
+        header = {
+            "format_version": FORMAT_VERSION,
+            "articles": self.articles,
+            "strings": self.strings,
+            "problems": self.problems,
+        }
+        arrays: dict[str, npt.NDArray[Any]] = {
+            "text": self.text,
+            "text_offsets": self.text_offsets,
+            "passage_offsets": self.passage_offsets,
+            "starts": self.starts,
+            "ends": self.ends,
+            "speakers": self.speakers,
+            "headings": self.headings,
+            "attributions": self.attributions,
+            "keys": self.keys,
+            "surfaces": _joined(self.surfaces),
+            "terms": _joined(self.postings.terms),
+            "posting_offsets": self.postings.offsets,
+            "posting_ids": self.postings.ids,
+            "posting_tfs": self.postings.tfs,
+            "doc_len": self.postings.doc_len,
+        }
+        return arrayfile.encode(header, arrays)
+
+    @classmethod
+    def load(cls, path: Path) -> Segment:
+        """A saved segment, mapped; ValueError (or KeyError, TypeError) if it is damaged."""
+        header, arrays = arrayfile.read(path)
+        if header.get("format_version") != FORMAT_VERSION:
+            raise ValueError(f"{path.name}: format version {header.get('format_version')!r}")
+        postings = PostingBlock(
+            terms=_split(arrays["terms"]),
+            offsets=arrays["posting_offsets"],
+            ids=arrays["posting_ids"],
+            tfs=arrays["posting_tfs"],
+            doc_len=arrays["doc_len"],
+        )
+        segment = cls(
+            articles=[dict(a) for a in header["articles"]],
+            text=arrays["text"],
+            text_offsets=arrays["text_offsets"],
+            passage_offsets=arrays["passage_offsets"],
+            starts=arrays["starts"],
+            ends=arrays["ends"],
+            speakers=arrays["speakers"],
+            headings=arrays["headings"],
+            attributions=arrays["attributions"],
+            strings=[str(s) for s in header["strings"]],
+            keys=arrays["keys"],
+            surfaces=_split(arrays["surfaces"]),
+            postings=postings,
+            problems=[str(p) for p in header["problems"]],
+        )
+        segment.check()
+        return segment
+
+    def check(self) -> None:
+        """Raise ValueError when the parts do not fit together (a damaged file)."""
+        a, p = self.article_count, self.passage_count
+        sizes = {
+            "text_offsets": (len(self.text_offsets), a + 1),
+            "passage_offsets": (len(self.passage_offsets), a + 1),
+            "ends": (len(self.ends), p),
+            "speakers": (len(self.speakers), p),
+            "headings": (len(self.headings), p),
+            "attributions": (len(self.attributions), p),
+            "keys": (len(self.keys), p),
+            "doc_len": (self.postings.size, p),
+        }
+        for name, (have, want) in sizes.items():
+            if have != want:
+                raise ValueError(f"segment: {name} has {have} entries, not {want}")
+        if int(self.text_offsets[-1]) != len(self.text) or int(self.passage_offsets[-1]) != p:
+            raise ValueError("segment: offsets do not match the text or the passages")
+        self.postings.check()
+
+
+def _metadata(analyzed: Analyzed) -> dict[str, Any]:
+    article = analyzed.article
+    return {
+        "id": article.id,
+        "title": article.title,
+        "source": article.source,
+        "url": article.url,
+        "published": article.published,
+        "extra": article.extra,
+        "file": analyzed.file,
+        "digest": text_digest(article.text),
+    }
+
+
+def _offsets(lengths: Iterable[int]) -> IntArray:
+    sizes = np.fromiter(lengths, dtype=np.int64)
+    offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    return offsets
+
+
+def _string_ids(values: Iterable[str | None], strings: dict[str, int]) -> Int32Array:
+    ids = [_NO if v is None else strings.setdefault(v, len(strings)) for v in values]
+    return np.asarray(ids, dtype=np.int32)
+
+
+def _joined(words: list[str]) -> npt.NDArray[np.uint8]:
+    # Terms and word forms never hold a newline: they are runs of word characters.
+    return np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8)
+
+
+def _split(data: npt.NDArray[np.uint8]) -> list[str]:
+    return data.tobytes().decode("utf-8").split("\n") if len(data) else []
