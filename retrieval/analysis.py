@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -48,6 +48,11 @@ class Token:
     end: int
 
 
+def fold(text: str) -> str:
+    """Quotes, apostrophes and dashes folded to ASCII; one character for one, so spans hold."""
+    return text.translate(_FOLD)
+
+
 def normalize(text: str) -> str:
     """Unicode-normalise (NFKC), fold quotes and dashes, drop accents, and case-fold."""
     text = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
@@ -85,7 +90,11 @@ class Analyzer:
 
     def terms(self, text: str) -> list[str]:
         """The index terms of a text, in order."""
-        return [t.term for t in self.tokens(text)]
+        return self.word_terms(WORD.findall(text.translate(_FOLD)))
+
+    def word_terms(self, words: Iterable[str]) -> list[str]:
+        """The index terms of words already split off a folded text (see ``fold``)."""
+        return [t for t in map(self._term, words) if t]
 
     def tokens(self, text: str) -> list[Token]:
         """Terms with the character span of their word in ``text``."""
@@ -116,8 +125,11 @@ class Analyzer:
 
     def surfaces(self, text: str) -> set[str]:
         """The distinct written forms of the words of a text."""
-        words = set(WORD.findall(text.translate(_FOLD)))
-        return {self._surface(w) for w in words}
+        return self.word_surfaces(WORD.findall(text.translate(_FOLD)))
+
+    def word_surfaces(self, words: Iterable[str]) -> set[str]:
+        """The distinct written forms of words already split off a folded text."""
+        return set(map(self._surface, set(words)))
 
     def _term_uncached(self, word: str) -> str | None:
         word = self.surface(word)

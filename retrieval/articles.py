@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from retrieval import yamlfile
 from retrieval.cleaning import clean_text
 from retrieval.errors import ArticleError, CorpusError
 from retrieval.yamlfile import where_in_yaml
@@ -78,7 +79,7 @@ def read_article_file(path: Path) -> Article:
     match = _FRONT_MATTER.match(raw)
     if match:
         try:
-            loaded = yaml.safe_load(match.group(1) or "")
+            loaded = yamlfile.load(match.group(1) or "")
         except yaml.YAMLError as exc:
             # The front matter starts on the file's second line.
             raise ArticleError(f"{path}: malformed front matter{where_in_yaml(exc, 2)}") from None

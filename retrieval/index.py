@@ -15,7 +15,8 @@ from retrieval.articles import Article
 from retrieval.errors import ArticleError
 from retrieval.passages import Passage
 from retrieval.scoring import BM25Params, BM25Scorer
-from retrieval.segment import Segment, analyze_all
+from retrieval.segment import Analyzed, Segment
+from retrieval.workers import Analysis
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,13 @@ class CorpusIndex:
 
     def extend(self, items: Iterable[Item], workers: int = 1) -> Segment:
         """Analyse articles into a new segment and add it; unreadable ones become problems."""
+        accepted, problems = self.accept(items)
+        with Analysis(self.analyzer, workers) as analysis:
+            analyzed = analysis.run(accepted)
+        return self.add_analyzed(analyzed, problems)
+
+    def accept(self, items: Iterable[Item]) -> tuple[list[tuple[str | None, Article]], list[str]]:
+        """The articles that can join the index, and why the others can't."""
         problems: list[str] = []
         accepted: list[tuple[str | None, Article]] = []
         seen: set[str] = set()
@@ -68,7 +76,11 @@ class CorpusIndex:
             else:
                 seen.add(item.id)
                 accepted.append((file, item))
-        segment = Segment.build(analyze_all(accepted, self.analyzer, workers), problems)
+        return accepted, problems
+
+    def add_analyzed(self, analyzed: Sequence[Analyzed], problems: Iterable[str] = ()) -> Segment:
+        """Make analysed articles a new segment of the index."""
+        segment = Segment.build(analyzed, problems)
         self.add_segment(segment)
         return segment
 

@@ -17,24 +17,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from retrieval import yamlfile
 from retrieval.analysis import Analyzer
 from retrieval.articles import JSONL_SUFFIXES, Article, corpus_files, corpus_order, iter_corpus
 from retrieval.errors import ArticleError, CorpusError
 from retrieval.index import CorpusIndex
 from retrieval.locking import index_lock
 from retrieval.scoring import BM25Params
-from retrieval.segment import text_digest
+from retrieval.segment import Analyzed, text_digest
 from retrieval.store import (
     MANIFEST,
     Manifest,
-    append_articles,
     atomic_write,
+    commit_segment,
     open_index_locked,
     remove_leftovers,
     save_all,
+    stamp,
+    sync_folder,
 )
+from retrieval.workers import Analysis
 
 log = logging.getLogger(__name__)
 
@@ -71,12 +73,14 @@ def add_articles(
     strict: bool = False,
     progress: Progress | None = None,
     current: Callable[[], CorpusIndex | None] | None = None,
+    workers: int = 1,
 ) -> AddReport:
     """Store new articles in the corpus and the index; bad or duplicate ones are refused.
 
     With ``strict`` every item is checked first and nothing is added when one fails.
     ``current`` is asked, once the lock is held, for an index already in memory
-    that matches the saved one, which saves loading it again.
+    that matches the saved one, which saves loading it again. A bulk add has
+    ``workers`` processes analyse one batch while the next is read and stored.
     """
     report = AddReport()
     if strict:
@@ -92,33 +96,59 @@ def add_articles(
         remove_leftovers(index_dir)
         index = current() if current is not None else None
         if index is None:
-            index = open_index_locked(corpus, index_dir, analyzer, params, allow_empty=True)
-        report.index = index
-        manifest = Manifest.read(index_dir / MANIFEST)
-        number = _next_number(corpus)
-        batch: list[tuple[Path, Article]] = []
-        digests: dict[str, str] = {}
-        for item in items:
-            problem = (
-                str(item) if isinstance(item, ArticleError) else _refusal(item, index, digests)
+            index = open_index_locked(
+                corpus, index_dir, analyzer, params, allow_empty=True, workers=workers
             )
-            if problem is not None:
-                report.refused.append(problem)
-                if strict:
-                    break
-            else:
-                article = typing.cast(Article, item)
-                path = corpus / f"{number:03d}_{article.id}.md"
-                atomic_write(path, article_file(article).encode("utf-8"))
-                digests[text_digest(article.text)] = article.id
-                number += 1
-                batch.append((path, article))
-                if len(batch) >= BATCH:
-                    _flush(index, batch, index_dir, manifest, report)
-            if progress is not None:
-                progress(len(report.added) + len(batch), len(report.refused))
-        _flush(index, batch, index_dir, manifest, report)
+        report.index = index
+        with Analysis(analyzer, workers) as analysis:
+            _add(corpus, index_dir, index, items, analysis, strict, progress, report)
     return report
+
+
+def _add(
+    corpus: Path,
+    index_dir: Path,
+    index: CorpusIndex,
+    items: Iterable[Article | ArticleError],
+    analysis: Analysis,
+    strict: bool,
+    progress: Progress | None,
+    report: AddReport,
+) -> None:
+    manifest = Manifest.read(index_dir / MANIFEST)
+    number = _next_number(corpus)
+    batch: list[tuple[Path, Article]] = []
+    pending: _Batch | None = None
+    digests: dict[str, str] = {}
+    ids: set[str] = set()
+    for item in items:
+        problem = (
+            str(item) if isinstance(item, ArticleError) else _refusal(item, index, digests, ids)
+        )
+        if problem is not None:
+            report.refused.append(problem)
+            if strict:
+                break
+        else:
+            article = typing.cast(Article, item)
+            path = corpus / f"{number:03d}_{article.id}.md"
+            atomic_write(path, article_file(article).encode("utf-8"), sync_folder=False)
+            digests[text_digest(article.text)] = article.id
+            ids.add(article.id)
+            number += 1
+            batch.append((path, article))
+            if len(batch) >= BATCH:
+                # The workers analyse this batch while the last one is saved.
+                started = _Batch(batch, analysis.submit([(p.name, a) for p, a in batch]))
+                _finish(pending, index, corpus, index_dir, manifest, report)
+                pending, batch = started, []
+        if progress is not None:
+            queued = len(batch) + (len(pending.articles) if pending else 0)
+            progress(len(report.added) + queued, len(report.refused))
+    _finish(pending, index, corpus, index_dir, manifest, report)
+    if batch:
+        last = _Batch(batch, analysis.submit([(p.name, a) for p, a in batch]))
+        _finish(last, index, corpus, index_dir, manifest, report)
 
 
 def remove_article(
@@ -151,35 +181,49 @@ def article_file(article: Article) -> str:
         if value is not None:
             meta[key] = value
     meta.update(article.extra)
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
+    front = yamlfile.dump(meta)
     return f"---\n{front}---\n{article.text}\n"
 
 
-def _refusal(item: Article, index: CorpusIndex, digests: dict[str, str]) -> str | None:
+def _refusal(
+    item: Article, index: CorpusIndex, digests: dict[str, str], ids: set[str]
+) -> str | None:
     """Why an article can't be added (a copy, or its id taken), or None."""
     digest = text_digest(item.text)
     same = index.article_with_text(digest) or digests.get(digest)
     if same is not None:
         return f"{item.label}: already in the corpus as '{same}'"
-    if index.has_article(item.id) or item.id in digests.values():
+    if index.has_article(item.id) or item.id in ids:
         return f"{item.label}: the id '{item.id}' is already used by another article"
     return None
 
 
-def _flush(
+@dataclass
+class _Batch:
+    """Articles written to the corpus folder, being analysed."""
+
+    articles: list[tuple[Path, Article]]
+    analyzed: Callable[[], list[Analyzed]]
+
+
+def _finish(
+    batch: _Batch | None,
     index: CorpusIndex,
-    batch: list[tuple[Path, Article]],
+    corpus: Path,
     index_dir: Path,
     manifest: Manifest,
     report: AddReport,
 ) -> None:
-    if not batch:
+    """Put an analysed batch in the index, saved: its files first, then its segment."""
+    if batch is None:
         return
-    report.refused.extend(append_articles(index, batch, index_dir, manifest))
-    for path, article in batch:
+    segment = index.add_analyzed(batch.analyzed())
+    # The files were written without syncing their folder one by one: once is enough.
+    sync_folder(corpus)
+    commit_segment(index_dir, manifest, segment, [stamp(path) for path, _ in batch.articles])
+    for path, article in batch.articles:
         passages = len(index.passages_of(article.id))
         report.added.append(Added(article.id, article.title, passages, path.name))
-    batch.clear()
 
 
 def _remove_leftovers(corpus: Path) -> None:

@@ -12,8 +12,8 @@ from retrieval.speakers import (
     Attribution,
     context_speaker,
     full_names,
+    is_quote,
     named_speaker,
-    needs_speaker,
     pronoun_attributed,
 )
 
@@ -101,7 +101,9 @@ def split_article(article: Article) -> list[Passage]:
             continue
         own = named_speaker(paragraph)
         last = groups[-1] if groups and heading is None else None
-        if own is None and needs_speaker(paragraph) and last is not None and not last.closed:
+        # (needs_speaker, without naming the speaker a second time)
+        needs = own is None and (is_quote(paragraph) or pronoun_attributed(paragraph))
+        if needs and last is not None and not last.closed:
             pronoun = pronoun_attributed(paragraph)
             if last.speaker is None:
                 _attribute(last, text, paragraphs[index - 1], pronoun)

@@ -17,6 +17,7 @@ from retrieval.scoring import BM25Params
 from retrieval.search import SearchOptions, search
 from retrieval.settings import Settings
 from retrieval.store import MANIFEST, Manifest, open_index, read_segment
+from retrieval.workers import cpu_workers
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +39,13 @@ class Retriever:
         options: SearchOptions,
         corpus: Path | None = None,
         index_dir: Path | None = None,
+        workers: int = 1,
     ) -> None:
         self.index = index
         self.options = options
         self.corpus = corpus
         self.index_dir = index_dir
+        self.workers = workers
         self._seen = self._manifest_stamp()
         self._segments = self._saved_segments()
 
@@ -59,7 +62,12 @@ class Retriever:
             epsilon=retrieval.epsilon,
             delta=retrieval.delta,
         )
-        index = open_index(settings.corpus, settings.index, analyzer, params, allow_empty)
+        workers = cpu_workers(analysis.workers)
+        index = open_index(
+            settings.corpus, settings.index, analyzer, params, allow_empty, workers=workers
+        )
+        # Okapi's idf floor needs a pass over the vocabulary: at load, not at the first question.
+        index.scorer.prepare()
         options = SearchOptions(
             top_k=retrieval.top_k,
             target_chars=settings.excerpts.target_chars,
@@ -67,7 +75,7 @@ class Retriever:
             min_coverage=retrieval.min_coverage,
             fuzzy=analysis.fuzzy,
         )
-        return cls(index, options, settings.corpus, settings.index)
+        return cls(index, options, settings.corpus, settings.index, workers)
 
     def ask(self, question: str, top_k: int | None = None) -> Answer:
         """The best excerpts for a question; ``Answer.results`` is empty when nothing fits."""
@@ -98,6 +106,7 @@ class Retriever:
             strict,
             progress,
             current=lambda: index if self._seen and self._manifest_stamp() == self._seen else None,
+            workers=self.workers,
         )
         if report.index is not None:
             self.index = report.index
@@ -128,7 +137,9 @@ class Retriever:
             log.info("took in %d new index segments", len(segments) - len(known))
         else:
             index = self.index
-            self.index = open_index(self.corpus, self.index_dir, index.analyzer, index.params)
+            self.index = open_index(
+                self.corpus, self.index_dir, index.analyzer, index.params, workers=self.workers
+            )
             log.info("reloaded the index: %d articles", len(self.index.articles))
             segments = self._saved_segments()
         self._seen, self._segments = stamp, segments

@@ -9,7 +9,6 @@ passages' postings. In memory or mapped from a file, it is the same object.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval import arrayfile
-from retrieval.analysis import Analyzer, normalize
+from retrieval.analysis import WORD, Analyzer, fold
 from retrieval.articles import Article
 from retrieval.passages import Passage, split_article
 from retrieval.postings import Int32Array, IntArray, PostingBlock
@@ -33,10 +32,10 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
-def copy_key(text: str) -> int:
+def copy_key(words: Sequence[str]) -> int:
     """A passage's words, hashed: passages with the same words (wire copy) share it."""
-    words = " ".join(re.findall(r"\w+", normalize(text)))
-    return int.from_bytes(hashlib.blake2b(words.encode("utf-8"), digest_size=8).digest(), "little")
+    joined = " ".join(words).casefold().encode("utf-8")
+    return int.from_bytes(hashlib.blake2b(joined, digest_size=8).digest(), "little")
 
 
 @dataclass(frozen=True)
@@ -55,21 +54,19 @@ def analyze(article: Article, analyzer: Analyzer, file: str | None = None) -> An
     """Cut an article into passages and analyse them."""
     passages = split_article(article)
     text = article.text
+    # Folding keeps every character's place, so passage spans apply to the folded text.
+    folded = fold(text)
     terms = []
     keys = []
     for passage in passages:
-        own = text[passage.start : passage.end]
+        words = WORD.findall(folded, passage.start, passage.end)
+        own = analyzer.word_terms(words)
         context = passage.context(text)
-        terms.append(analyzer.terms(f"{own}\n{context}" if context else own))
-        keys.append(copy_key(own))
-    return Analyzed(article, file, passages, terms, keys, analyzer.surfaces(text))
-
-
-def analyze_all(
-    articles: Sequence[tuple[str | None, Article]], analyzer: Analyzer, workers: int = 1
-) -> list[Analyzed]:
-    """Analyse articles in order."""
-    return [analyze(article, analyzer, file) for file, article in articles]
+        terms.append(own + analyzer.terms(context) if context else own)
+        keys.append(copy_key(words))
+    return Analyzed(
+        article, file, passages, terms, keys, analyzer.word_surfaces(WORD.findall(folded))
+    )
 
 
 @dataclass

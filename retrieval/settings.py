@@ -31,6 +31,8 @@ class AnalysisSettings:
     stemmer: str | None = "english"
     stopwords: bool = True
     fuzzy: bool = True
+    # Processes that analyse articles for a rebuild or a bulk add; 0: one per core.
+    workers: int = 0
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ class Settings:
 
 
 _CHECKS: dict[str, tuple[typing.Callable[[Any], bool], str]] = {
+    "analysis.workers": (lambda v: 0 <= v <= 64, "must be between 0 and 64"),
     "retrieval.k1": (lambda v: v >= 0, "must be >= 0"),
     "retrieval.b": (lambda v: 0 <= v <= 1, "must be between 0 and 1"),
     "retrieval.epsilon": (lambda v: v >= 0, "must be >= 0"),

@@ -31,13 +31,12 @@ from pathlib import Path
 
 from retrieval.analysis import Analyzer
 from retrieval.articles import (
-    Article,
     corpus_files,
     corpus_order,
     iter_corpus,
     read_corpus_file,
 )
-from retrieval.errors import ArticleError, CorpusError, IndexStoreError
+from retrieval.errors import CorpusError, IndexStoreError
 from retrieval.index import CorpusIndex
 from retrieval.locking import index_lock
 from retrieval.scoring import BM25Params
@@ -98,17 +97,23 @@ def open_index(
     analyzer: Analyzer,
     params: BM25Params,
     allow_empty: bool = False,
+    workers: int = 1,
 ) -> CorpusIndex:
-    """The saved index brought up to date with the corpus, else one rebuilt (and saved)."""
+    """The saved index brought up to date with the corpus, else one rebuilt (and saved).
+
+    ``workers`` is how many processes may analyse articles for a rebuild.
+    """
     if not corpus.is_dir():
         raise CorpusError(f"{corpus}: corpus folder not found")
     if index_dir is None:
-        index = _build(corpus, analyzer, params)
+        index = _build(corpus, analyzer, params, workers)
     else:
         loaded = load_if_current(corpus, index_dir, analyzer, params)
         if loaded is None:
             with index_lock(index_dir):
-                loaded = open_index_locked(corpus, index_dir, analyzer, params, allow_empty=True)
+                loaded = open_index_locked(
+                    corpus, index_dir, analyzer, params, allow_empty=True, workers=workers
+                )
         index = loaded
     return index if allow_empty else _require_articles(index, corpus)
 
@@ -119,12 +124,13 @@ def open_index_locked(
     analyzer: Analyzer,
     params: BM25Params,
     allow_empty: bool = False,
+    workers: int = 1,
 ) -> CorpusIndex:
     """As open_index, for a caller that holds the index lock: may repair or rebuild."""
     # Another process may have brought it up to date while we waited for the lock.
-    index = load_if_current(corpus, index_dir, analyzer, params, repair=True)
+    index = load_if_current(corpus, index_dir, analyzer, params, repair=True, workers=workers)
     if index is None:
-        index = _build(corpus, analyzer, params)
+        index = _build(corpus, analyzer, params, workers)
         save_all(index, corpus, index_dir)
     return index if allow_empty else _require_articles(index, corpus)
 
@@ -135,6 +141,7 @@ def load_if_current(
     analyzer: Analyzer,
     params: BM25Params,
     repair: bool = False,
+    workers: int = 1,
 ) -> CorpusIndex | None:
     """The saved index if it matches the corpus (with ``repair``, once new files are added)."""
     path = index_dir / MANIFEST
@@ -158,15 +165,15 @@ def load_if_current(
         if known < len(current):
             log.info("indexing %d corpus files added since the last save", len(current) - known)
             new_files = [corpus / name for name, _, _ in current[known:]]
-            append_files(index, new_files, corpus, index_dir, manifest)
+            append_files(index, new_files, index_dir, manifest, workers)
         return index
     except (OSError, EOFError, ValueError, KeyError, TypeError) as exc:
         log.warning("index %s is damaged (%s): rebuilding from the corpus", index_dir, exc)
         return None
 
 
-def _build(corpus: Path, analyzer: Analyzer, params: BM25Params) -> CorpusIndex:
-    return CorpusIndex.build(iter_corpus(corpus), analyzer, params)
+def _build(corpus: Path, analyzer: Analyzer, params: BM25Params, workers: int) -> CorpusIndex:
+    return CorpusIndex.build(iter_corpus(corpus), analyzer, params, workers)
 
 
 def _require_articles(index: CorpusIndex, corpus: Path) -> CorpusIndex:
@@ -186,41 +193,28 @@ def save_all(index: CorpusIndex, corpus: Path, index_dir: Path) -> None:
 
 
 def append_files(
-    index: CorpusIndex, paths: Iterable[Path], corpus: Path, index_dir: Path, manifest: Manifest
+    index: CorpusIndex,
+    paths: Iterable[Path],
+    index_dir: Path,
+    manifest: Manifest,
+    workers: int = 1,
 ) -> list[str]:
     """Analyse corpus files into the index, save them as a segment, update the manifest."""
     ordered = sorted(paths, key=lambda p: corpus_order(p.name))
     stamps = [stamp(path) for path in ordered]
     items = ((path.name, item) for path in ordered for item in read_corpus_file(path))
-    return _append(index, items, stamps, index_dir, manifest)
-
-
-def append_articles(
-    index: CorpusIndex,
-    added: list[tuple[Path, Article]],
-    index_dir: Path,
-    manifest: Manifest,
-    workers: int = 1,
-) -> list[str]:
-    """As append_files, for articles just written to those files (not read back)."""
-    stamps = [stamp(path) for path, _ in added]
-    items = [(path.name, article) for path, article in added]
-    return _append(index, items, stamps, index_dir, manifest, workers)
-
-
-def _append(
-    index: CorpusIndex,
-    items: Iterable[tuple[str | None, Article | ArticleError]],
-    stamps: list[FileStamp],
-    index_dir: Path,
-    manifest: Manifest,
-    workers: int = 1,
-) -> list[str]:
     segment = index.extend(items, workers)
+    commit_segment(index_dir, manifest, segment, stamps)
+    return segment.problems
+
+
+def commit_segment(
+    index_dir: Path, manifest: Manifest, segment: Segment, stamps: list[FileStamp]
+) -> None:
+    """Save a segment made from these corpus files, then the manifest that lists it."""
     manifest.segments.append(write_segment(index_dir, segment))
     manifest.files.extend(stamps)
     write_manifest(index_dir, manifest)
-    return segment.problems
 
 
 def write_segment(index_dir: Path, segment: Segment) -> str:
@@ -245,8 +239,11 @@ def write_manifest(index_dir: Path, manifest: Manifest) -> None:
     atomic_write(index_dir / MANIFEST, manifest.to_json().encode("utf-8"))
 
 
-def atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
-    """Write a file so that readers see the old content or the new, never a part."""
+def atomic_write(path: Path, data: bytes | Iterable[bytes], sync_folder: bool = True) -> None:
+    """Write a file so that readers see the old content or the new, never a part.
+
+    Without ``sync_folder`` the caller syncs the folder itself (once for many files).
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(
@@ -261,9 +258,18 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
                 os.unlink(tmp.name)
                 raise
         os.replace(tmp.name, path)
-        _fsync_dir(path.parent)
+        if sync_folder:
+            _fsync_dir(path.parent)
     except OSError as exc:
         raise IndexStoreError(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+
+def sync_folder(folder: Path) -> None:
+    """Make the files renamed into a folder durable."""
+    try:
+        _fsync_dir(folder)
+    except OSError as exc:
+        raise IndexStoreError(f"{folder}: cannot sync ({exc.strerror or exc})") from None
 
 
 def _fsync_dir(folder: Path) -> None:

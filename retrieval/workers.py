@@ -1,0 +1,94 @@
+"""Analysing many articles at once, in worker processes when there are cores to spare.
+
+Only bulk work (a rebuild, an add of thousands of articles) starts processes;
+a small add is analysed in the caller's process. Results come back in the
+order the articles were given, so the index is the same either way.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from retrieval.analysis import Analyzer
+from retrieval.articles import Article
+from retrieval.segment import Analyzed, analyze
+
+# Fewer articles than this are not worth a process's start-up.
+PARALLEL_MIN = 200
+_CHUNK = 50
+
+_worker_analyzer: Analyzer | None = None
+
+Job = Sequence[tuple[str | None, Article]]
+
+
+def cpu_workers(setting: int) -> int:
+    """The number of processes to use: the setting, or one per available core when it is 0."""
+    if setting > 0:
+        return setting
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class Analysis:
+    """Articles handed out for analysis; ``submit`` returns a way to wait for the results."""
+
+    def __init__(self, analyzer: Analyzer, workers: int) -> None:
+        self.analyzer = analyzer
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    def submit(self, articles: Job) -> Callable[[], list[Analyzed]]:
+        if self.workers <= 1 or len(articles) < PARALLEL_MIN:
+            return lambda: [analyze(a, self.analyzer, f) for f, a in articles]
+        pool = self._start()
+        futures: list[Future[list[Analyzed]]] = [
+            pool.submit(_analyze_chunk, articles[i : i + _CHUNK])
+            for i in range(0, len(articles), _CHUNK)
+        ]
+        return lambda: [a for future in futures for a in future.result()]
+
+    def run(self, articles: Job) -> list[Analyzed]:
+        return self.submit(articles)()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Analysis:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _start(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # Not fork: the caller may be a bot with threads running.
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context(
+                "forkserver" if "forkserver" in methods else "spawn"
+            )
+            a = self.analyzer
+            self._pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=context,
+                initializer=_start_worker,
+                initargs=(a.stemmer_name, a.use_stopwords),
+            )
+        return self._pool
+
+
+def _start_worker(stemmer: str | None, stopwords: bool) -> None:
+    global _worker_analyzer
+    _worker_analyzer = Analyzer(stemmer, stopwords)
+
+
+def _analyze_chunk(articles: Job) -> list[Analyzed]:
+    assert _worker_analyzer is not None
+    return [analyze(article, _worker_analyzer, file) for file, article in articles]
