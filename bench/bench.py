@@ -1,15 +1,13 @@
 """Benchmark storybot at scale: indexing, loading, answering, and the BM25 anchors.
 
 Stages, each timed: (1) `storybot add CORPUS --quiet` into an empty corpus folder in a
-child process (wall time, peak RSS from os.wait4), then the index and corpus folder sizes;
-(2) a fresh child opens the index (`Retriever.from_settings`, timed), warms up on 5
-questions and answers every question with `Retriever.ask`; (3) anchors on the first
---slice-passages passages, same tokens: rank-bm25 BM25Okapi (get_scores + numpy top-5),
-bm25s if installed, our BM25Scorer, and a parity check of our top-5 against rank-bm25's.
-
-Parity rule: rank-bm25's scores ordered by (-score, passage position), the first 5 with
-score > 0, against `BM25Scorer.top(q, 5)` with score > 0; a question is identical when
-both lists of (position, score) are equal, floats compared exactly.
+child process (wall time; peak memory of the child and its worker processes together,
+sampled), then the index and corpus folder sizes; (2) a fresh child opens the index
+(`Retriever.from_settings`, timed), warms up on 5 questions and answers every question
+with `Retriever.ask` (retrieval and excerpts); (3) the anchors (see anchors.py), on the
+passages and tokens of the saved index: bm25s on all of them against our scorer, and on
+the first --slice-passages passages rank-bm25, bm25s and our scorer, with a parity check
+of our top-5 against rank-bm25's.
 """
 
 from __future__ import annotations
@@ -33,16 +31,17 @@ from typing import Any
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from anchors import TOP, FullFigures, SliceFigures, full_anchor, slice_anchors
+from memory import TreePeak
+
 ROOT = Path(__file__).resolve().parent.parent
 # The last line `storybot add` prints: "26331 added (966230 passages), 431 refused, in ..."
 SUMMARY = re.compile(
     r"(?P<added>\d+) added \((?P<passages>\d+) passages\), (?P<refused>\d+) refused"
 )
 WARMUP = 5
-TOP = 5
-# bm25s's closest to rank-bm25's Okapi: same idf and tf, but the tf part lacks the (k1 + 1)
-# factor (same order) and negative idf becomes 0 instead of rank-bm25's epsilon floor.
-BM25S_METHOD = "robertson"
 
 
 @dataclass
@@ -75,29 +74,13 @@ class ServeFigures:
 
 
 @dataclass
-class AnchorFigures:
-    passages: int
-    questions: int
-    rank_bm25_build_seconds: float
-    rank_bm25_qps: float
-    bm25s_method: str | None
-    bm25s_build_seconds: float | None
-    bm25s_qps: float | None
-    ours_build_seconds: float
-    ours_qps: float
-    ours_vs_rank_bm25: float
-    ours_vs_bm25s: float | None
-    parity_identical: int
-    parity_total: int
-
-
-@dataclass
 class Results:
     machine: dict[str, Any]
     params: dict[str, Any]
     index: IndexFigures
     serve: ServeFigures
-    anchors: AnchorFigures | None
+    full: FullFigures | None
+    anchors: SliceFigures | None
 
 
 def mb(kilobytes: float) -> float:
@@ -156,13 +139,15 @@ def prepare(corpus: Path, limit: int | None, workdir: Path) -> tuple[Path, Path,
 
 
 def run_child(command: list[str], log: Path) -> tuple[int, float, float]:
-    """Run a command to completion: (exit code, wall seconds, peak RSS in kB)."""
+    """Run a command to completion: (exit code, wall seconds, peak kB of it and its children)."""
     start = time.perf_counter()
     with log.open("wb") as out:
         child = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        sampler = TreePeak(child.pid)
         _, status, usage = os.wait4(child.pid, 0)
         child.returncode = os.waitstatus_to_exitcode(status)
-    return child.returncode, time.perf_counter() - start, float(usage.ru_maxrss)
+        sampled = sampler.stop()
+    return child.returncode, time.perf_counter() - start, max(sampled, float(usage.ru_maxrss))
 
 
 def stage_index(source: Path, config: Path, workdir: Path, articles: int) -> IndexFigures:
@@ -238,103 +223,23 @@ def stage_serve(config: Path, queries: Path, workdir: Path) -> ServeFigures:
     return ServeFigures(**json.loads(lines[-1]))
 
 
-def slice_tokens(corpus: Path, count: int, config: Path) -> tuple[list[list[str]], Any]:
-    """Tokens of the corpus's first ``count`` passages, and the analyzer that made them."""
-    from retrieval.analysis import Analyzer
-    from retrieval.articles import read_jsonl
-    from retrieval.passages import split_article
+def stage_anchors(
+    config: Path, queries: Path, count: int
+) -> tuple[FullFigures | None, SliceFigures]:
+    """The anchors, on the saved index's own passages and tokens."""
+    from retrieval.retriever import Retriever
     from retrieval.settings import load_settings
 
-    analysis = load_settings(config).analysis
-    analyzer = Analyzer(stemmer=analysis.stemmer, stopwords=analysis.stopwords)
-    tokens: list[list[str]] = []
-    for article in read_jsonl(corpus):
-        if isinstance(article, Exception):
-            continue
-        for passage in split_article(article):
-            tokens.append(analyzer.terms(passage.text(article.text)))
-            if len(tokens) >= count:
-                return tokens, analyzer
-    return tokens, analyzer
-
-
-def timed(function: Callable[[], Any]) -> tuple[Any, float]:
-    start = time.perf_counter()
-    result = function()
-    return result, time.perf_counter() - start
-
-
-def reference_top(scores: np.ndarray) -> list[tuple[int, float]]:
-    """The parity rule: order by (-score, position), first TOP, score > 0 only."""
-    order = np.lexsort((np.arange(len(scores)), -scores))[:TOP]
-    return [(int(i), float(scores[i])) for i in order if scores[i] > 0]
-
-
-def stage_anchors(corpus: Path, count: int, queries: Path, config: Path) -> AnchorFigures:
-    from rank_bm25 import BM25Okapi
-
-    from retrieval.scoring import BM25Params, BM25Scorer
-    from retrieval.settings import load_settings
-
-    tokens, analyzer = slice_tokens(corpus, count, config)
-    q_tokens = [analyzer.terms(q) for q in read_questions(queries)]
-    k = min(TOP, len(tokens))
-    r = load_settings(config).retrieval  # the served retriever's k1, b, epsilon, for all three
-
-    okapi, okapi_build = timed(lambda: BM25Okapi(tokens, k1=r.k1, b=r.b, epsilon=r.epsilon))
-    expected: list[list[tuple[int, float]]] = []
-    okapi_time = 0.0
-    for q in q_tokens:
-        start = time.perf_counter()
-        scores = okapi.get_scores(q)
-        best = np.argpartition(-scores, k - 1)[:k]
-        best = best[np.argsort(-scores[best])]
-        okapi_time += time.perf_counter() - start
-        expected.append(reference_top(scores))
-
-    ours = BM25Scorer(BM25Params(model="okapi", k1=r.k1, b=r.b, epsilon=r.epsilon))
-    _, ours_build = timed(lambda: ours.add(tokens))
-    ours.top(q_tokens[0] if q_tokens else [], k)  # builds the idf table outside the timing
-    got, ours_time = timed(lambda: [ours.top(q, k) for q in q_tokens])
-    identical = sum(
-        [(s.passage, s.score) for s in mine if s.score > 0] == theirs
-        for mine, theirs in zip(got, expected, strict=True)
-    )
-
-    bm25s_build = bm25s_time = None
-    try:
-        import bm25s
-    except ImportError:
-        print("bm25s not installed (pip install bm25s)")
-    else:
-        model = bm25s.BM25(method=BM25S_METHOD, k1=r.k1, b=r.b)
-        _, bm25s_build = timed(lambda: model.index(tokens, show_progress=False))
-        _, bm25s_time = timed(
-            lambda: [model.retrieve([q], k=k, show_progress=False, n_threads=0) for q in q_tokens]
-        )
-
-    n = max(len(q_tokens), 1)
-    ours_qps = n / ours_time
-    bm25s_qps = n / bm25s_time if bm25s_time else None
-    return AnchorFigures(
-        passages=len(tokens),
-        questions=len(q_tokens),
-        rank_bm25_build_seconds=round(okapi_build, 2),
-        rank_bm25_qps=round(n / okapi_time, 2),
-        bm25s_method=BM25S_METHOD if bm25s_qps else None,
-        bm25s_build_seconds=round(bm25s_build, 2) if bm25s_build is not None else None,
-        bm25s_qps=round(bm25s_qps, 2) if bm25s_qps else None,
-        ours_build_seconds=round(ours_build, 2),
-        ours_qps=round(ours_qps, 2),
-        ours_vs_rank_bm25=round(ours_qps / (n / okapi_time), 2),
-        ours_vs_bm25s=round(ours_qps / bm25s_qps, 2) if bm25s_qps else None,
-        parity_identical=identical,
-        parity_total=len(q_tokens),
-    )
+    index = Retriever.from_settings(load_settings(config)).index
+    questions = [index.analyzer.terms(q) for q in read_questions(queries)]
+    full = full_anchor(index, questions)
+    if full is not None:
+        print(f"bm25s on all {full.passages} passages: {full.bm25s_qps} q/s", flush=True)
+    return full, slice_anchors(index, count, questions, index.params)
 
 
 def table(results: Results) -> Iterator[str]:
-    i, s, a = results.index, results.serve, results.anchors
+    i, s, f, a = results.index, results.serve, results.full, results.anchors
     rows = [
         ("articles in", f"{i.articles_in} ({i.added} added, {i.refused} refused)"),
         ("passages indexed", f"{i.passages}"),
@@ -347,12 +252,25 @@ def table(results: Results) -> Iterator[str]:
         ("questions/s (1 process)", f"{s.questions_per_second:.1f}"),
         ("memory serving", f"peak {s.peak_rss_mb:.0f} MB, now {s.rss_mb:.0f} MB"),
     ]
+    if f is not None:
+        rows += [
+            (
+                "bm25s, all passages",
+                f"{f.bm25s_qps:.1f} q/s, p50 {f.bm25s_p50_ms:.1f} ms"
+                f" ({f.bm25s_method}, index {f.bm25s_build_seconds} s)",
+            ),
+            (
+                "ours, retrieval only",
+                f"{f.ours_retrieval_qps:.1f} q/s, p50 {f.ours_retrieval_p50_ms:.1f} ms",
+            ),
+            ("ours end to end / bm25s", f"{s.questions_per_second / f.bm25s_qps:.2f}x"),
+        ]
     if a is not None:
         rows += [
             ("anchor slice", f"{a.passages} passages, {a.questions} questions, top-{TOP}"),
             ("rank-bm25 Okapi", f"{a.rank_bm25_qps:.2f} q/s (build {a.rank_bm25_build_seconds} s)"),
             (
-                f"bm25s ({a.bm25s_method or '-'})",
+                "bm25s",
                 f"{a.bm25s_qps:.1f} q/s (index {a.bm25s_build_seconds} s)"
                 if a.bm25s_qps
                 else "not installed",
@@ -401,9 +319,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"indexed in {index.seconds:.1f} s", flush=True)
     served = stage_serve(config, queries, workdir)
     print(f"served {served.questions} questions", flush=True)
-    anchors = None
+    full = anchors = None
     if not args.skip_anchors:
-        anchors = stage_anchors(source, args.slice_passages, queries, config)
+        full, anchors = stage_anchors(config, queries, args.slice_passages)
 
     machine = {
         "cpu_count": os.cpu_count(),
@@ -411,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
         "platform": platform.platform(),
         "git_commit": git_commit(),
     }
-    results = Results(machine, params, index, served, anchors)
+    results = Results(machine, params, index, served, full, anchors)
     print("\n".join(table(results)))
     if args.out:
         args.out.write_text(json.dumps(asdict(results), indent=2) + "\n", encoding="utf-8")

@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.analysis import Analyzer
+from retrieval.answer import Source
 from retrieval.articles import Article
 from retrieval.errors import ArticleError
 from retrieval.passages import Passage
@@ -136,6 +137,21 @@ class CorpusIndex:
         segment, local = self.segments[s], number - self._passage_base[s]
         article = segment.article_of_passage(local)
         return segment.passage(local, article, str(segment.articles[article]["id"]))
+
+    def source_at(self, number: int) -> Source:
+        """Where the article at this position comes from (its text is not decoded)."""
+        s = bisect.bisect_right(self._article_base, number) - 1
+        meta = self.segments[s].articles[number - self._article_base[s]]
+        return Source(
+            str(meta["id"]), meta.get("title"), meta.get("source"), meta.get("url"),
+            meta.get("published"),
+        )  # fmt: skip
+
+    def source_of(self, passage: int) -> Source:
+        """Where the passage at this position comes from."""
+        s = bisect.bisect_right(self._passage_base, passage) - 1
+        local = self.segments[s].article_of_passage(passage - self._passage_base[s])
+        return self.source_at(self._article_base[s] + local)
 
     def file_of(self, article_id: str) -> str | None:
         """The corpus file the article was read from."""

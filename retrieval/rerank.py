@@ -8,19 +8,22 @@ since BM25 lets one rare name outscore a passage that answers the question.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
-from retrieval.analysis import Token
+from retrieval.analysis import WORD, Analyzer, fold
 
 CASE_WEIGHT = 1.0
 COVERAGE_WEIGHT = 2.0
 
 
 def case_bonus(
-    tokens: Sequence[Token], text: str, proper: frozenset[str], weights: Mapping[str, float]
+    analyzer: Analyzer, text: str, proper: frozenset[str], weights: Mapping[str, float]
 ) -> float:
     """The weights of the question's capitalised terms that the passage also capitalises."""
-    found = {t.term for t in tokens if t.term in proper and text[t.start : t.start + 1].isupper()}
+    if not proper:
+        return 0.0
+    capitalised = (w for w in WORD.findall(fold(text)) if w[0].isupper())
+    found = proper.intersection(analyzer.word_terms(capitalised))
     return CASE_WEIGHT * sum(weights.get(term, 0.0) for term in found)
 
 

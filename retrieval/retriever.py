@@ -86,7 +86,8 @@ class Retriever:
     def articles(self) -> list[ArticleInfo]:
         """The indexed articles, in index order, with their passage counts."""
         index = self.index
-        return [ArticleInfo(Source.of(a), len(index.passages_of(a.id))) for a in index.articles]
+        sources = (index.source_at(n) for n in range(len(index.articles)))
+        return [ArticleInfo(s, len(index.passages_of(s.id))) for s in sources]
 
     def add(
         self,

@@ -114,6 +114,10 @@ class BM25Scorer:
     def vocabulary_size(self) -> int:
         return len(self._df)
 
+    def vocabulary(self) -> list[str]:
+        """Every term, in the order the terms first appear in the passages."""
+        return list(self._df)
+
     def idf(self, term: str) -> float:
         value = self._idf.get(term)
         if value is None:

@@ -56,6 +56,15 @@ def search(index: CorpusIndex, question: str, options: SearchOptions) -> Answer:
     for candidate in candidates:
         if candidate.coverage < options.min_coverage / 2:
             continue
+        fingerprint = _fingerprint(index.passage_text(candidate.passage))
+        sources = _sources(index, candidate.passage)
+        duplicate = _near_duplicate(fingerprint, kept)
+        if duplicate is not None:
+            merged = _merge_sources(results[duplicate].sources, sources)
+            results[duplicate] = _with_sources(results[duplicate], merged)
+            continue
+        if len(results) == options.top_k:
+            continue
         passage = index.passages[candidate.passage]
         article = index.article(passage.article_id)
         excerpt = make_excerpt(
@@ -66,15 +75,6 @@ def search(index: CorpusIndex, question: str, options: SearchOptions) -> Answer:
             options.target_chars,
             options.max_chars,
         )
-        fingerprint = _fingerprint(index.passage_text(candidate.passage))
-        sources = _sources(index, candidate.passage)
-        duplicate = _near_duplicate(fingerprint, kept)
-        if duplicate is not None:
-            merged = _merge_sources(results[duplicate].sources, sources)
-            results[duplicate] = _with_sources(results[duplicate], merged)
-            continue
-        if len(results) == options.top_k:
-            continue
         kept.append(fingerprint)
         results.append(
             Result(
@@ -101,12 +101,15 @@ def rank(index: CorpusIndex, query: Query, pool: int) -> list[Candidate]:
         covered += weight * scorer.contains(term, docs)
     candidates = []
     for scored, cover in zip(top, covered, strict=True):
-        passage = index.passages[scored.passage]
-        article = index.article(passage.article_id)
-        text = passage.text(article.text)
-        tokens = index.analyzer.tokens(text)
         coverage = float(cover / total) if total else 0.0
-        score = scored.score + case_bonus(tokens, text, query.proper, query.weights)
+        bonus = (
+            case_bonus(
+                index.analyzer, index.passage_text(scored.passage), query.proper, query.weights
+            )
+            if query.proper
+            else 0.0
+        )
+        score = scored.score + bonus
         candidates.append(Candidate(scored.passage, with_coverage(score, coverage), coverage))
     candidates.sort(key=lambda c: (-c.score, c.passage))
     return candidates
@@ -115,8 +118,8 @@ def rank(index: CorpusIndex, query: Query, pool: int) -> list[Candidate]:
 def _sources(index: CorpusIndex, passage: int) -> tuple[Source, ...]:
     seen: dict[str, Source] = {}
     for same in index.same_passages(passage):
-        article = index.article_of(same)
-        seen.setdefault(article.id, Source.of(article))
+        source = index.source_of(same)
+        seen.setdefault(source.id, source)
     return tuple(seen.values())
 
 

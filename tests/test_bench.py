@@ -119,6 +119,10 @@ def test_bench_smoke_run(tmp_path: Path) -> None:
             assert isinstance(value, (int, float)) and not isinstance(value, bool), (section, name)
     for name in BM25S_FIGURES:  # bm25s is optional: a number when installed, else null
         assert results["anchors"][name] is None or isinstance(results["anchors"][name], float)
+    full = results["full"]  # bm25s on every passage: only when bm25s is installed
+    if full is not None:
+        assert full["passages"] == results["index"]["passages"]
+        assert full["bm25s_qps"] > 0 and full["ours_retrieval_qps"] > 0
     assert results["index"]["articles_in"] == 61
     assert (results["index"]["added"], results["index"]["refused"]) == (60, 1)
     assert results["serve"]["questions"] == QUESTIONS
