@@ -139,7 +139,9 @@ def _add(
             batch.append((path, article))
             if len(batch) >= BATCH:
                 # The workers analyse this batch while the last one is saved.
-                started = _Batch(batch, analysis.submit([(p.name, a) for p, a in batch]))
+                started = _Batch(
+                    batch, analysis.submit([(p.name, a) for p, a in batch], as_stored=True)
+                )
                 _finish(pending, index, corpus, index_dir, manifest, report)
                 pending, batch = started, []
         if progress is not None:
@@ -147,7 +149,7 @@ def _add(
             progress(len(report.added) + queued, len(report.refused))
     _finish(pending, index, corpus, index_dir, manifest, report)
     if batch:
-        last = _Batch(batch, analysis.submit([(p.name, a) for p, a in batch]))
+        last = _start(batch, analysis)
         _finish(last, index, corpus, index_dir, manifest, report)
 
 
@@ -204,6 +206,11 @@ class _Batch:
 
     articles: list[tuple[Path, Article]]
     analyzed: Callable[[], list[Analyzed]]
+
+
+def _start(batch: list[tuple[Path, Article]], analysis: Analysis) -> _Batch:
+    jobs = [(path.name, article) for path, article in batch]
+    return _Batch(batch, analysis.submit(jobs, as_stored=True))
 
 
 def _finish(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ import numpy.typing as npt
 from retrieval import arrayfile
 from retrieval.analysis import WORD, Analyzer, fold
 from retrieval.articles import Article
+from retrieval.cleaning import clean_text
 from retrieval.passages import Passage, split_article
 from retrieval.postings import Int32Array, IntArray, PostingBlock
 
@@ -50,8 +51,18 @@ class Analyzed:
     surfaces: set[str]
 
 
-def analyze(article: Article, analyzer: Analyzer, file: str | None = None) -> Analyzed:
-    """Cut an article into passages and analyse them."""
+def analyze(
+    article: Article, analyzer: Analyzer, file: str | None = None, as_stored: bool = False
+) -> Analyzed:
+    """Cut an article into passages and analyse them.
+
+    ``as_stored``: the article was just written to its corpus file; index it as
+    reading that file back gives it (cleaning is not always a no-op the second
+    time: escaped markup becomes markup), so an add and a rebuild agree.
+    """
+    if as_stored:
+        text = clean_text(article.text)
+        article = article if text == article.text else replace(article, text=text)
     passages = split_article(article)
     text = article.text
     # Folding keeps every character's place, so passage spans apply to the folded text.

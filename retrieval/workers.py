@@ -43,12 +43,13 @@ class Analysis:
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
 
-    def submit(self, articles: Job) -> Callable[[], list[Analyzed]]:
+    def submit(self, articles: Job, as_stored: bool = False) -> Callable[[], list[Analyzed]]:
+        """Start analysing (see ``segment.analyze`` for ``as_stored``)."""
         if self.workers <= 1 or len(articles) < PARALLEL_MIN:
-            return lambda: [analyze(a, self.analyzer, f) for f, a in articles]
+            return lambda: [analyze(a, self.analyzer, f, as_stored) for f, a in articles]
         pool = self._start()
         futures: list[Future[list[Analyzed]]] = [
-            pool.submit(_analyze_chunk, articles[i : i + _CHUNK])
+            pool.submit(_analyze_chunk, articles[i : i + _CHUNK], as_stored)
             for i in range(0, len(articles), _CHUNK)
         ]
         return lambda: [a for future in futures for a in future.result()]
@@ -89,6 +90,6 @@ def _start_worker(stemmer: str | None, stopwords: bool) -> None:
     _worker_analyzer = Analyzer(stemmer, stopwords)
 
 
-def _analyze_chunk(articles: Job) -> list[Analyzed]:
+def _analyze_chunk(articles: Job, as_stored: bool) -> list[Analyzed]:
     assert _worker_analyzer is not None
-    return [analyze(article, _worker_analyzer, file) for file, article in articles]
+    return [analyze(article, _worker_analyzer, file, as_stored) for file, article in articles]

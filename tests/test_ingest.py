@@ -389,3 +389,25 @@ def test_add_a_url_from_a_local_server(
     added = retriever.index.articles[-1]
     assert added.url == url and added.title and added.source
     assert (corpus / f"003_{added.id}.md").exists()
+
+
+def test_an_add_indexes_the_text_a_rebuild_reads_back(
+    ready: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    # Escaped markup is unescaped by the first cleaning and removed by the second, when
+    # the stored file is read back: the add must index what a rebuild will read.
+    config, _, _ = ready
+    escaped = "The harbour &lt;a href=&quot;https://x.test&quot;&gt;plan&lt;/a&gt; was approved."
+    source = jsonl(tmp_path / "in.jsonl", [{"id": "esc1", "title": "Escaped", "text": escaped}])
+    retriever = Retriever.from_settings(load_settings(config))
+    assert add(config, str(source)) == 0
+    retriever.refresh()
+    rebuilt = Retriever.from_settings(load_settings(config).with_paths(index=tmp_path / "fresh"))
+    mine, theirs = retriever.index.article("esc1"), rebuilt.index.article("esc1")
+    assert mine.text == theirs.text and "href" not in mine.text
+    question = "Was the harbour plan approved?"
+    assert retriever.ask(question) == rebuilt.ask(question)
+    np.testing.assert_array_equal(
+        retriever.index.scorer.all_scores(["harbour", "href"]),
+        rebuilt.index.scorer.all_scores(["harbour", "href"]),
+    )

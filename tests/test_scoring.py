@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import numpy as np
@@ -17,9 +18,14 @@ def reference(model: str, corpus: list[list[str]], **params: float) -> rank_bm25
     return REFERENCE[model](corpus, **params)
 
 
-def ours(model: str, corpus: list[list[str]], **params: float) -> BM25Scorer:
+def ours(
+    model: str, corpus: list[list[str]], cuts: tuple[int, ...] = (), **params: float
+) -> BM25Scorer:
+    """Our scorer over the corpus, added in blocks split at ``cuts`` (as in-place adds do)."""
     scorer = BM25Scorer(BM25Params(model=model, **params))
-    scorer.add(corpus)
+    bounds = [0, *sorted(c for c in cuts if 0 < c < len(corpus)), len(corpus)]
+    for start, end in itertools.pairwise(bounds):
+        scorer.add(corpus[start:end])
     return scorer
 
 
@@ -32,12 +38,14 @@ def random_corpus(rng: random.Random, docs: int, vocabulary: int) -> list[list[s
 
 @pytest.mark.parametrize("model", ["okapi", "plus", "l"])
 @pytest.mark.parametrize("seed", range(6))
-def test_random_corpora_match_rank_bm25(model: str, seed: int) -> None:
+@pytest.mark.parametrize("blocks", [1, 3])
+def test_random_corpora_match_rank_bm25(model: str, seed: int, blocks: int) -> None:
     rng = random.Random(seed)
     corpus = random_corpus(rng, docs=rng.randint(1, 120), vocabulary=rng.randint(2, 60))
     params = {"k1": rng.choice([0.5, 1.2, 1.5, 2.0]), "b": rng.choice([0.0, 0.5, 0.75, 1.0])}
     expected_model = reference(model, corpus, **params)
-    scorer = ours(model, corpus, **params)
+    cuts = tuple(rng.randint(1, max(len(corpus) - 1, 1)) for _ in range(blocks - 1))
+    scorer = ours(model, corpus, cuts, **params)
     for _ in range(10):
         query = rng.choices([f"w{i}" for i in range(70)], k=rng.randint(1, 6))
         expected = expected_model.get_scores(query)
@@ -64,10 +72,11 @@ EDGE_CASES = {
 
 @pytest.mark.parametrize("model", ["okapi", "plus", "l"])
 @pytest.mark.parametrize("case", sorted(EDGE_CASES))
-def test_edge_cases_match_rank_bm25(model: str, case: str) -> None:
+@pytest.mark.parametrize("cuts", [(), (1,), (1, 2)])
+def test_edge_cases_match_rank_bm25(model: str, case: str, cuts: tuple[int, ...]) -> None:
     corpus, query = EDGE_CASES[case]
     expected = reference(model, corpus).get_scores(query)
-    np.testing.assert_array_equal(ours(model, corpus).all_scores(query), expected)
+    np.testing.assert_array_equal(ours(model, corpus, cuts).all_scores(query), expected)
 
 
 def test_top_never_returns_passages_without_a_query_term() -> None:

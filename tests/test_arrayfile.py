@@ -1,0 +1,65 @@
+"""The segment file format: arrays behind a JSON header, read back exactly or refused."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrieval import arrayfile
+
+
+def write(path: Path, header: dict[str, object], arrays: dict[str, np.ndarray]) -> Path:
+    path.write_bytes(b"".join(arrayfile.encode(header, arrays)))
+    return path
+
+
+def test_arrays_and_header_round_trip(tmp_path: Path) -> None:
+    arrays = {
+        "ids": np.array([3, 1, 2], dtype=np.int32),
+        "big": np.arange(10, dtype=np.int64).reshape(5, 2),
+        "keys": np.array([2**64 - 1, 0], dtype=np.uint64),
+        "empty": np.zeros(0, dtype=np.uint16),
+        "text": np.frombuffer("naïve “quote”".encode(), dtype=np.uint8),
+    }
+    path = write(tmp_path / "s", {"format_version": 3, "name": "é"}, arrays)
+    header, back = arrayfile.read(path)
+    assert header == {"format_version": 3, "name": "é"}
+    for name, array in arrays.items():
+        assert back[name].dtype == array.dtype and np.array_equal(back[name], array), name
+        assert not back[name].flags.writeable or back[name].size == 0
+
+
+def test_object_arrays_are_never_written(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="not storable"):
+        write(tmp_path / "s", {}, {"bad": np.array([object()], dtype=object)})
+
+
+def _raw(header: dict[str, object], payload: bytes = b"") -> bytes:
+    meta = json.dumps(header).encode()
+    return arrayfile.MAGIC + len(meta).to_bytes(8, "little") + meta + payload
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"STORYBO",
+        b"NOTMAGIC" + bytes(8),
+        arrayfile.MAGIC + (10**9).to_bytes(8, "little") + b"{}",
+        _raw({"no": "arrays"}),
+        _raw({"arrays": {"x": {"dtype": "|O", "shape": [1], "offset": 0}}}, bytes(64)),
+        _raw({"arrays": {"x": {"dtype": "<i8", "shape": [-1], "offset": 0}}}, bytes(64)),
+        _raw({"arrays": {"x": {"dtype": "<i8", "shape": [1000], "offset": 0}}}, bytes(64)),
+        _raw({"arrays": {"x": {"dtype": "<i8", "shape": [1], "offset": -64}}}, bytes(64)),
+    ],
+    ids=["empty", "short", "magic", "header length", "no arrays", "object dtype",
+         "negative shape", "past the end", "negative offset"],
+)  # fmt: skip
+def test_damaged_or_hostile_files_raise_value_error(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "s"
+    path.write_bytes(data)
+    with pytest.raises(ValueError):
+        arrayfile.read(path)
