@@ -49,8 +49,8 @@ MANIFEST = "manifest.json"
 # The modules whose code decides what is indexed: a saved index made by other
 # code is rebuilt rather than trusted. (The file format has FORMAT_VERSION.)
 _PIPELINE = (
-    "analysis", "articles", "cleaning", "irregular", "passages", "sentences", "speakers",
-    "stopwords",
+    "analysis", "articles", "cleaning", "irregular", "passages", "segment", "sentences",
+    "speakers", "stopwords",
 )  # fmt: skip
 
 FileStamp = tuple[str, int, int]
