@@ -70,6 +70,10 @@ def stamp(path: Path) -> FileStamp:
     return (path.name, info.st_size, info.st_mtime_ns)
 
 
+class OlderFormat(ValueError):
+    """An index saved by an earlier storybot: rebuilt, but nothing is wrong with it."""
+
+
 @dataclass
 class Manifest:
     """What the index folder holds: the corpus files it reflects and its segments."""
@@ -85,8 +89,11 @@ class Manifest:
     @classmethod
     def read(cls, path: Path) -> Manifest:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format_version") != FORMAT_VERSION:
-            raise ValueError(f"format version {data.get('format_version')!r}")
+        version = data.get("format_version")
+        if isinstance(version, int) and version < FORMAT_VERSION:
+            raise OlderFormat(f"saved in format {version}, this storybot reads {FORMAT_VERSION}")
+        if version != FORMAT_VERSION:
+            raise ValueError(f"format version {version!r}")
         files = [(str(n), int(s), int(m)) for n, s, m in data["files"]]
         return cls(str(data["pipeline"]), files, [str(s) for s in data["segments"]])
 
@@ -167,6 +174,9 @@ def load_if_current(
             new_files = [corpus / name for name, _, _ in current[known:]]
             append_files(index, new_files, index_dir, manifest, workers)
         return index
+    except OlderFormat as exc:
+        log.info("index %s was %s: rebuilding", index_dir, exc)
+        return None
     except (OSError, EOFError, ValueError, KeyError, TypeError) as exc:
         log.warning("index %s is damaged (%s): rebuilding from the corpus", index_dir, exc)
         return None

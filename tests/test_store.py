@@ -97,3 +97,17 @@ def test_broken_article_is_skipped_and_reported(seed_corpus: Path, tmp_path: Pat
     retriever = Retriever.from_settings(settings_for(seed_corpus, tmp_path / "index"))
     assert len(retriever.index.articles) == 3
     assert any("broken.txt" in p and "binary" in p for p in retriever.problems)
+
+
+def test_an_index_saved_in_an_older_format_is_rebuilt_quietly(
+    seed_corpus: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    index_dir = tmp_path / "index"
+    Retriever.from_settings(settings_for(seed_corpus, index_dir))
+    path = index_dir / MANIFEST
+    path.write_text(json.dumps({**json.loads(path.read_text()), "format_version": 2}))
+    with caplog.at_level(logging.INFO):
+        retriever = Retriever.from_settings(settings_for(seed_corpus, index_dir))
+    assert retriever.ask("Who urged Ford to take a pause?").found
+    assert "saved in format 2" in caplog.text and "damaged" not in caplog.text
+    assert json.loads(path.read_text())["format_version"] == FORMAT_VERSION
