@@ -71,6 +71,9 @@ class ServeFigures:
     answered: int
     peak_rss_mb: float
     rss_mb: float
+    add_one_seconds: float
+    add_one_found: bool
+    add_one_cli_seconds: float | None = None
 
 
 @dataclass
@@ -209,7 +212,45 @@ def serve(config: Path, queries: Path) -> dict[str, float]:
         "answered": answered,
         "peak_rss_mb": mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
         "rss_mb": mb(proc_status_kb("VmRSS")),
+        **add_one(retriever),
     }
+
+
+def new_article(name: str) -> str:
+    """A short article no corpus has, as a Markdown file with front matter."""
+    return (
+        f"---\ntitle: Benchmark {name}\nsource: bench\n---\n"
+        f"The {name} quarry flooded overnight, the county engineer said on Tuesday.\n\n"
+        f"Crews pumped water from the {name} quarry until dawn, and the road stayed shut.\n"
+    )
+
+
+def add_one(retriever: Any) -> dict[str, Any]:
+    """Add one new article to the served index (as the bot's /add does) and ask about it."""
+    from retrieval.articles import read_article_file
+
+    path = Path(tempfile.mkdtemp()) / "zyxwenbridge.md"
+    path.write_text(new_article("Zyxwenbridge"), encoding="utf-8")
+    article = read_article_file(path)
+    start = time.perf_counter()
+    report = retriever.add([article])
+    seconds = time.perf_counter() - start
+    answer = retriever.ask("Which quarry flooded overnight, said the county engineer?")
+    found = bool(report.added) and any(
+        s.id == article.id for r in answer.results for s in r.sources
+    )
+    return {"add_one_seconds": round(seconds, 3), "add_one_found": found}
+
+
+def stage_add_cli(config: Path, workdir: Path) -> float:
+    """`storybot add FILE` for one new article: the whole command, index load included."""
+    path = workdir / "qovarthfield.md"
+    path.write_text(new_article("Qovarthfield"), encoding="utf-8")
+    command = [sys.executable, "-m", "retrieval.cli", "add", str(path), "--config", str(config)]
+    code, seconds, _ = run_child(command, workdir / "add-one.log")
+    if code != 0:
+        raise SystemExit(f"storybot add of one article failed with exit code {code}")
+    return round(seconds, 3)
 
 
 def stage_serve(config: Path, queries: Path, workdir: Path) -> ServeFigures:
@@ -251,6 +292,11 @@ def table(results: Results) -> Iterator[str]:
         ("latency p50/p95/p99", f"{s.p50_ms:.1f} / {s.p95_ms:.1f} / {s.p99_ms:.1f} ms"),
         ("questions/s (1 process)", f"{s.questions_per_second:.1f}"),
         ("memory serving", f"peak {s.peak_rss_mb:.0f} MB, now {s.rss_mb:.0f} MB"),
+        (
+            "add one article",
+            f"{s.add_one_seconds:.3f} s in the serving process (found: {s.add_one_found}),"
+            f" {s.add_one_cli_seconds} s as `storybot add FILE`",
+        ),
     ]
     if f is not None:
         rows += [
@@ -318,6 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     index = stage_index(source, config, workdir, articles)
     print(f"indexed in {index.seconds:.1f} s", flush=True)
     served = stage_serve(config, queries, workdir)
+    served.add_one_cli_seconds = stage_add_cli(config, workdir)
     print(f"served {served.questions} questions", flush=True)
     full = anchors = None
     if not args.skip_anchors:

@@ -51,6 +51,8 @@ FIGURES = {
         "peak_rss_mb",
         "rss_mb",
         "questions",
+        "add_one_seconds",
+        "add_one_cli_seconds",
     ],
     "anchors": [
         "passages",
@@ -121,11 +123,14 @@ def test_bench_smoke_run(tmp_path: Path) -> None:
         assert results["anchors"][name] is None or isinstance(results["anchors"][name], float)
     full = results["full"]  # bm25s on every passage: only when bm25s is installed
     if full is not None:
-        assert full["passages"] == results["index"]["passages"]
+        # The index as it stands: the import plus the two articles added one at a time.
+        assert full["passages"] == results["index"]["passages"] + 4
         assert full["bm25s_qps"] > 0 and full["ours_retrieval_qps"] > 0
     assert results["index"]["articles_in"] == 61
     assert (results["index"]["added"], results["index"]["refused"]) == (60, 1)
     assert results["serve"]["questions"] == QUESTIONS
+    assert results["serve"]["add_one_found"] is True
+    assert results["serve"]["add_one_seconds"] > 0 and results["serve"]["add_one_cli_seconds"] > 0
     assert results["anchors"]["passages"] == 200
     assert results["anchors"]["parity_total"] == QUESTIONS
     assert results["anchors"]["parity_identical"] == QUESTIONS
