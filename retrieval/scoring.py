@@ -215,6 +215,54 @@ class BM25Scorer:
 
     def score(self, query: Sequence[str], docs: IntArray) -> FloatArray:
         """rank-bm25's score of each of ``docs`` (sorted passage positions) for the query."""
+        if self._absent_terms_add_zero():
+            return self._score_postings(query, docs)
+        return self._score_dense(query, docs)
+
+    def _absent_terms_add_zero(self) -> bool:
+        """Whether a term adds exactly 0 to a passage without it (Okapi and L, sane settings).
+
+        Then only a term's own postings need computing. BM25Plus gives such a
+        passage idf * delta, and k1 = 0 or b = 1 with an empty passage make
+        rank-bm25 divide 0 by 0: those are computed over every passage, as it does.
+        """
+        p = self.params
+        if p.model == "plus" or p.k1 <= 0 or self.avgdl <= 0 or not 0 <= p.b <= 1:
+            return False
+        if p.model == "l" and p.k1 + p.effective_delta <= 0:
+            return False
+        lengths = self._lengths()
+        return p.b < 1 or (len(lengths) > 0 and float(lengths.min()) > 0)
+
+    def _score_postings(self, query: Sequence[str], docs: IntArray) -> FloatArray:
+        # The same elementwise operations as rank-bm25 on the passages that have
+        # the term; the others would add 0, which changes no sum.
+        p = self.params
+        k1, b, delta, avgdl = p.k1, p.b, p.effective_delta, self.avgdl
+        lengths = self._lengths()
+        score = np.zeros(len(docs), dtype=np.float64)
+        position = np.full(self.size, -1, dtype=np.int32)
+        position[docs] = np.arange(len(docs), dtype=np.int32)
+        for term in query:
+            if term not in self._df:
+                continue
+            idf = self.idf(term)
+            ids, tfs = self._posting(term)
+            where = position[ids]
+            inside = where >= 0
+            if not inside.all():
+                where, ids, tfs = where[inside], ids[inside], tfs[inside]
+            q_freq = tfs.astype(np.float64)
+            doc_len = lengths[ids]
+            if p.model == "okapi":
+                part = idf * (q_freq * (k1 + 1) / (q_freq + k1 * (1 - b + b * doc_len / avgdl)))
+            else:
+                ctd = q_freq / (1 - b + b * doc_len / avgdl)
+                part = idf * q_freq * (k1 + 1) * (ctd + delta) / (k1 + ctd + delta)
+            score[where] += part
+        return score
+
+    def _score_dense(self, query: Sequence[str], docs: IntArray) -> FloatArray:
         p = self.params
         k1, b = p.k1, p.b
         delta = p.effective_delta
@@ -222,15 +270,15 @@ class BM25Scorer:
         doc_len = self._lengths()[docs]
         score = np.zeros(len(docs), dtype=np.float64)
         for term in query:
-            if term not in self._df:
-                continue
+            # An unknown term counts too, with idf 0: it adds 0 * (0 / 0) where rank-bm25 does.
             idf = self.idf(term)
-            ids, tfs = self._posting(term)
-            where = np.searchsorted(docs, ids)
-            inside = where < len(docs)
-            inside[inside] = docs[where[inside]] == ids[inside]
             q_freq = np.zeros(len(docs), dtype=np.float64)
-            q_freq[where[inside]] = tfs[inside]
+            if term in self._df:
+                ids, tfs = self._posting(term)
+                where = np.searchsorted(docs, ids)
+                inside = where < len(docs)
+                inside[inside] = docs[where[inside]] == ids[inside]
+                q_freq[where[inside]] = tfs[inside]
             if p.model == "okapi":
                 score += idf * (q_freq * (k1 + 1) / (q_freq + k1 * (1 - b + b * doc_len / avgdl)))
             elif p.model == "plus":

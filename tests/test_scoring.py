@@ -79,6 +79,25 @@ def test_edge_cases_match_rank_bm25(model: str, case: str, cuts: tuple[int, ...]
     np.testing.assert_array_equal(ours(model, corpus, cuts).all_scores(query), expected)
 
 
+@pytest.mark.parametrize("model", ["okapi", "plus", "l"])
+@pytest.mark.parametrize(
+    "params",
+    [{"k1": 0.0, "b": 0.75}, {"k1": 1.2, "b": 1.0}, {"k1": 0.0, "b": 1.0}, {"k1": 1.5, "b": 0.0}],
+)
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_degenerate_settings_match_rank_bm25_even_when_it_divides_by_zero(
+    model: str, params: dict[str, float]
+) -> None:
+    # An empty passage with b = 1, or k1 = 0, makes rank-bm25 compute 0 / 0 (nan):
+    # those settings take the path that scores every passage the way it does.
+    corpus = [["a", "b"], [], ["b", "c", "c"], ["a"]]
+    for query in (["a"], ["c", "b"], ["zzz", "a"]):
+        expected = reference(model, corpus, **params).get_scores(query)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            got = ours(model, corpus, (2,), **params).all_scores(query)
+        np.testing.assert_array_equal(got, expected)
+
+
 def test_top_never_returns_passages_without_a_query_term() -> None:
     # BM25Plus gives every passage idf * delta for each known query term.
     corpus = [["a", "b"], ["c"], ["d"], ["a"]]
