@@ -30,11 +30,11 @@ from retrieval.store import (
     Manifest,
     atomic_write,
     commit_segment,
+    make_durable,
     open_index_locked,
     remove_leftovers,
     save_all,
     stamp,
-    sync_folder,
 )
 from retrieval.workers import Analysis
 
@@ -122,8 +122,11 @@ def _add(
     digests: dict[str, str] = {}
     ids: set[str] = set()
     for item in items:
+        digest = text_digest(item.text) if isinstance(item, Article) else ""
         problem = (
-            str(item) if isinstance(item, ArticleError) else _refusal(item, index, digests, ids)
+            str(item)
+            if isinstance(item, ArticleError)
+            else _refusal(item, digest, index, digests, ids)
         )
         if problem is not None:
             report.refused.append(problem)
@@ -132,16 +135,15 @@ def _add(
         else:
             article = typing.cast(Article, item)
             path = corpus / f"{number:03d}_{article.id}.md"
-            atomic_write(path, article_file(article).encode("utf-8"), sync_folder=False)
-            digests[text_digest(article.text)] = article.id
+            # Made durable once per batch (see _finish), not one file at a time.
+            atomic_write(path, article_file(article).encode("utf-8"), durable=False)
+            digests[digest] = article.id
             ids.add(article.id)
             number += 1
             batch.append((path, article))
             if len(batch) >= BATCH:
                 # The workers analyse this batch while the last one is saved.
-                started = _Batch(
-                    batch, analysis.submit([(p.name, a) for p, a in batch], as_stored=True)
-                )
+                started = _start(batch, analysis)
                 _finish(pending, index, corpus, index_dir, manifest, report)
                 pending, batch = started, []
         if progress is not None:
@@ -188,10 +190,9 @@ def article_file(article: Article) -> str:
 
 
 def _refusal(
-    item: Article, index: CorpusIndex, digests: dict[str, str], ids: set[str]
+    item: Article, digest: str, index: CorpusIndex, digests: dict[str, str], ids: set[str]
 ) -> str | None:
     """Why an article can't be added (a copy, or its id taken), or None."""
-    digest = text_digest(item.text)
     same = index.article_with_text(digest) or digests.get(digest)
     if same is not None:
         return f"{item.label}: already in the corpus as '{same}'"
@@ -225,8 +226,8 @@ def _finish(
     if batch is None:
         return
     segment = index.add_analyzed(batch.analyzed())
-    # The files were written without syncing their folder one by one: once is enough.
-    sync_folder(corpus)
+    # The batch's files reach the disk together, before the manifest that lists them.
+    make_durable(corpus)
     commit_segment(index_dir, manifest, segment, [stamp(path) for path, _ in batch.articles])
     for path, article in batch.articles:
         passages = len(index.passages_of(article.id))

@@ -49,6 +49,7 @@ class Analyzed:
     terms: list[list[str]]
     keys: list[int]
     surfaces: set[str]
+    digest: str
 
 
 def analyze(
@@ -75,9 +76,8 @@ def analyze(
         context = passage.context(text)
         terms.append(own + analyzer.terms(context) if context else own)
         keys.append(copy_key(words))
-    return Analyzed(
-        article, file, passages, terms, keys, analyzer.word_surfaces(WORD.findall(folded))
-    )
+    surfaces = analyzer.word_surfaces(WORD.findall(folded))
+    return Analyzed(article, file, passages, terms, keys, surfaces, text_digest(text))
 
 
 @dataclass
@@ -247,7 +247,7 @@ def _metadata(analyzed: Analyzed) -> dict[str, Any]:
         "published": article.published,
         "extra": article.extra,
         "file": analyzed.file,
-        "digest": text_digest(article.text),
+        "digest": analyzed.digest,
     }
 
 

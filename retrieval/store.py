@@ -249,10 +249,11 @@ def write_manifest(index_dir: Path, manifest: Manifest) -> None:
     atomic_write(index_dir / MANIFEST, manifest.to_json().encode("utf-8"))
 
 
-def atomic_write(path: Path, data: bytes | Iterable[bytes], sync_folder: bool = True) -> None:
+def atomic_write(path: Path, data: bytes | Iterable[bytes], durable: bool = True) -> None:
     """Write a file so that readers see the old content or the new, never a part.
 
-    Without ``sync_folder`` the caller syncs the folder itself (once for many files).
+    With ``durable`` it is on disk when this returns; without, the caller makes
+    many files durable at once with ``make_durable``.
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -263,20 +264,23 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes], sync_folder: bool = 
                 for part in [data] if isinstance(data, bytes) else data:
                     tmp.write(part)
                 tmp.flush()
-                os.fsync(tmp.fileno())
+                if durable:
+                    os.fsync(tmp.fileno())
             except BaseException:
                 os.unlink(tmp.name)
                 raise
         os.replace(tmp.name, path)
-        if sync_folder:
+        if durable:
             _fsync_dir(path.parent)
     except OSError as exc:
         raise IndexStoreError(f"{path}: cannot write ({exc.strerror or exc})") from None
 
 
-def sync_folder(folder: Path) -> None:
-    """Make the files renamed into a folder durable."""
+def make_durable(folder: Path) -> None:
+    """Put on disk the files written into a folder with ``durable=False``, and their names."""
     try:
+        # One flush of everything written is far cheaper than a flush per file.
+        os.sync()
         _fsync_dir(folder)
     except OSError as exc:
         raise IndexStoreError(f"{folder}: cannot sync ({exc.strerror or exc})") from None
