@@ -39,7 +39,11 @@ _MARKER = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Runs of spacing become one space; a lone plain space is left alone (most
+# matches would otherwise replace a space with itself).
+_SPACES = re.compile(
+    r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+)
 # A closing quote glued to the next word, or a word glued to an opening quote.
 _GLUED_CLOSE = re.compile(r"(?<=[\w.,!?])([”])(?=\w)")
 _GLUED_OPEN = re.compile(r"(?<=\w)([“])")

@@ -42,15 +42,13 @@ class PostingBlock:
     def build(cls, documents: Iterable[Sequence[str]]) -> PostingBlock:
         """Index passages given as their terms, in order."""
         vocabulary: dict[str, int] = {}
+        number = vocabulary.setdefault
         flat: list[int] = []
         lengths: list[int] = []
         for terms in documents:
             lengths.append(len(terms))
-            for term in terms:
-                number = vocabulary.get(term)
-                if number is None:
-                    number = vocabulary[term] = len(vocabulary)
-                flat.append(number)
+            # A new term takes the next number: numbers follow first appearance.
+            flat.extend([number(term, len(vocabulary)) for term in terms])
         doc_len = np.asarray(lengths, dtype=np.int32)
         term_ids = np.asarray(flat, dtype=np.int64)
         docs = np.repeat(np.arange(len(lengths), dtype=np.int64), doc_len)
