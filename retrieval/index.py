@@ -32,10 +32,13 @@ class CorpusIndex:
     def __init__(self, analyzer: Analyzer, params: BM25Params) -> None:
         self.analyzer = analyzer
         self.params = params
-        self.segments: list[Segment] = []
-        self.scorer = BM25Scorer(params)
         self.articles: Sequence[Article] = _Articles(self)
         self.passages: Sequence[Passage] = _Passages(self)
+        self._clear()
+
+    def _clear(self) -> None:
+        self.segments: list[Segment] = []
+        self.scorer = BM25Scorer(self.params)
         self._article_base: list[int] = []
         self._passage_base: list[int] = []
         self._article_count = 0
@@ -98,6 +101,13 @@ class CorpusIndex:
         self._surfaces = None
         self._digests = None
         self._copies = None
+
+    def replace_from(self, start: int, segment: Segment) -> None:
+        """Put one segment (a merge of them) in place of the segments from ``start`` on."""
+        kept = self.segments[:start]
+        self._clear()
+        for part in [*kept, segment]:
+            self.add_segment(part)
 
     @property
     def problems(self) -> list[str]:

@@ -228,7 +228,8 @@ def _finish(
     segment = index.add_analyzed(batch.analyzed())
     # The batch's files reach the disk together, before the manifest that lists them.
     make_durable(corpus)
-    commit_segment(index_dir, manifest, segment, [stamp(path) for path, _ in batch.articles])
+    stamps = [stamp(path) for path, _ in batch.articles]
+    commit_segment(index, index_dir, manifest, segment, stamps)
     for path, article in batch.articles:
         passages = len(index.passages_of(article.id))
         report.added.append(Added(article.id, article.title, passages, path.name))

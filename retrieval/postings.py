@@ -66,6 +66,40 @@ class PostingBlock:
             doc_len=doc_len,
         )
 
+    @classmethod
+    def merge(cls, blocks: Sequence[PostingBlock]) -> PostingBlock:
+        """One block for consecutive blocks: the same postings, renumbered."""
+        vocabulary: dict[str, int] = {}
+        for block in blocks:
+            for term in block.terms:
+                vocabulary.setdefault(term, len(vocabulary))
+        terms, ids, tfs = [], [], []
+        base = 0
+        for block in blocks:
+            numbers = np.fromiter(
+                (vocabulary[t] for t in block.terms), dtype=np.int64, count=len(block.terms)
+            )
+            terms.append(np.repeat(numbers, np.diff(block.offsets)))
+            ids.append(block.ids.astype(np.int64) + base)
+            tfs.append(block.tfs.astype(np.int32))
+            base += block.size
+        term_of = np.concatenate(terms) if terms else np.zeros(0, dtype=np.int64)
+        # Each block is sorted by (term, passage) and later blocks hold later passages,
+        # so a stable sort by term keeps passages ascending within each term.
+        order = np.argsort(term_of, kind="stable")
+        offsets = np.zeros(len(vocabulary) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(term_of, minlength=len(vocabulary)), out=offsets[1:])
+        counts = np.concatenate(tfs)[order] if tfs else np.zeros(0, dtype=np.int32)
+        small = counts.size == 0 or int(counts.max()) <= np.iinfo(np.uint16).max
+        lengths = [block.doc_len for block in blocks]
+        return cls(
+            terms=list(vocabulary),
+            offsets=offsets,
+            ids=np.concatenate(ids)[order].astype(np.int32) if ids else np.zeros(0, np.int32),
+            tfs=counts.astype(np.uint16 if small else np.int32),
+            doc_len=np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int32),
+        )
+
     def check(self) -> None:
         """Raise ValueError when the arrays do not describe postings (a damaged file)."""
         if len(self.offsets) != len(self.terms) + 1 or self.offsets[0] != 0:

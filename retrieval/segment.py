@@ -26,6 +26,8 @@ from retrieval.postings import Int32Array, IntArray, PostingBlock
 
 FORMAT_VERSION = 3
 _NO = -1
+# Trailing segments of one size class are merged once there are this many.
+MERGE_FACTOR = 10
 
 
 def text_digest(text: str) -> str:
@@ -157,6 +159,39 @@ class Segment:
             problems=list(problems),
         )
 
+    @classmethod
+    def merge(cls, segments: Sequence[Segment]) -> Segment:
+        """One segment for consecutive segments, in order: the same articles and passages."""
+        strings: dict[str, int] = {}
+        speakers, headings = [], []
+        for segment in segments:
+            renumber = np.asarray(
+                [strings.setdefault(text, len(strings)) for text in segment.strings] + [_NO],
+                dtype=np.int32,
+            )
+            # Index -1 (no speaker, no heading) picks the last entry: _NO.
+            speakers.append(renumber[segment.speakers])
+            headings.append(renumber[segment.headings])
+        surfaces: set[str] = set()
+        for segment in segments:
+            surfaces.update(segment.surfaces)
+        return cls(
+            articles=[dict(meta) for segment in segments for meta in segment.articles],
+            text=np.concatenate([segment.text for segment in segments]),
+            text_offsets=_joined_offsets([segment.text_offsets for segment in segments]),
+            passage_offsets=_joined_offsets([segment.passage_offsets for segment in segments]),
+            starts=np.concatenate([segment.starts for segment in segments]),
+            ends=np.concatenate([segment.ends for segment in segments]),
+            speakers=np.concatenate(speakers),
+            headings=np.concatenate(headings),
+            attributions=np.concatenate([segment.attributions for segment in segments]),
+            strings=list(strings),
+            keys=np.concatenate([segment.keys for segment in segments]),
+            surfaces=sorted(surfaces),
+            postings=PostingBlock.merge([segment.postings for segment in segments]),
+            problems=[problem for segment in segments for problem in segment.problems],
+        )
+
     def save_parts(self) -> Iterable[bytes]:
         """The segment as a file's bytes, in pieces."""
         header = {
@@ -237,6 +272,30 @@ class Segment:
         self.postings.check()
 
 
+def merge_start(sizes: Sequence[int]) -> int | None:
+    """Where the trailing segments to merge begin (sizes in passages, in order), or None.
+
+    A segment's size class is its number of digits. When MERGE_FACTOR segments
+    of one class (or twice that of any mix of smaller ones) end the list,
+    they and the smaller ones after them become one segment. Merging only ever
+    joins neighbours, so passages keep their order; each passage is rewritten
+    about once per size class, and the count of segments stays small (at most
+    about 2 * MERGE_FACTOR per class).
+    """
+    classes = [len(str(max(n, 1))) for n in sizes]
+    for level in sorted(set(classes)):
+        run = 0
+        same = 0
+        for c in reversed(classes):
+            if c > level:
+                break
+            run += 1
+            same += c == level
+        if run > 1 and (same >= MERGE_FACTOR or run >= 2 * MERGE_FACTOR):
+            return len(sizes) - run
+    return None
+
+
 def _metadata(analyzed: Analyzed) -> dict[str, Any]:
     article = analyzed.article
     return {
@@ -256,6 +315,16 @@ def _offsets(lengths: Iterable[int]) -> IntArray:
     offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
     np.cumsum(sizes, out=offsets[1:])
     return offsets
+
+
+def _joined_offsets(parts: Sequence[IntArray]) -> IntArray:
+    """Offsets of consecutive runs, each given from 0, as offsets into the whole."""
+    joined = [np.zeros(1, dtype=np.int64)]
+    base = 0
+    for offsets in parts:
+        joined.append(offsets[1:].astype(np.int64) + base)
+        base += int(offsets[-1])
+    return np.concatenate(joined)
 
 
 def _string_ids(values: Iterable[str | None], strings: dict[str, int]) -> Int32Array:

@@ -40,7 +40,7 @@ from retrieval.errors import CorpusError, IndexStoreError
 from retrieval.index import CorpusIndex
 from retrieval.locking import index_lock
 from retrieval.scoring import BM25Params
-from retrieval.segment import FORMAT_VERSION, Segment
+from retrieval.segment import FORMAT_VERSION, Segment, merge_start
 
 log = logging.getLogger(__name__)
 
@@ -214,17 +214,40 @@ def append_files(
     stamps = [stamp(path) for path in ordered]
     items = ((path.name, item) for path in ordered for item in read_corpus_file(path))
     segment = index.extend(items, workers)
-    commit_segment(index_dir, manifest, segment, stamps)
+    commit_segment(index, index_dir, manifest, segment, stamps)
     return segment.problems
 
 
 def commit_segment(
-    index_dir: Path, manifest: Manifest, segment: Segment, stamps: list[FileStamp]
+    index: CorpusIndex,
+    index_dir: Path,
+    manifest: Manifest,
+    segment: Segment,
+    stamps: list[FileStamp],
 ) -> None:
-    """Save a segment made from these corpus files, then the manifest that lists it."""
+    """Save the index's newest segment, made from these corpus files, then the manifest.
+
+    Small trailing segments are then merged (see ``segment.merge_start``), so
+    that years of one-article adds do not leave thousands of segments to load.
+    """
     manifest.segments.append(write_segment(index_dir, segment))
     manifest.files.extend(stamps)
     write_manifest(index_dir, manifest)
+    merge_trailing(index, index_dir, manifest)
+
+
+def merge_trailing(index: CorpusIndex, index_dir: Path, manifest: Manifest) -> None:
+    """Merge trailing segments while the policy asks for it: new file, manifest, old files out."""
+    while (start := merge_start([s.passage_count for s in index.segments])) is not None:
+        merged = write_segment(index_dir, Segment.merge(index.segments[start:]))
+        old = manifest.segments[start:]
+        manifest.segments[start:] = [merged]
+        write_manifest(index_dir, manifest)
+        # Mapped from the file like any loaded segment, not held in memory.
+        index.replace_from(start, read_segment(index_dir / merged))
+        for name in old:
+            (index_dir / name).unlink(missing_ok=True)
+        log.info("merged %d index segments into %s", len(old), merged)
 
 
 def write_segment(index_dir: Path, segment: Segment) -> str:

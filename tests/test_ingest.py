@@ -20,6 +20,7 @@ from retrieval.cli import main
 from retrieval.inputs import expand
 from retrieval.retriever import Retriever
 from retrieval.settings import load_settings
+from retrieval.store import MANIFEST, Manifest
 
 GOOD = (
     "---\ntitle: Zamboni\nsource: Rink News\n---\n"
@@ -229,6 +230,12 @@ def test_adding_one_at_a_time_scores_exactly_as_a_rebuild(
         path.write_text(f"---\ntitle: Story {n}\n---\n{story(n)}", encoding="utf-8")
         report = retriever.add(expand([str(path)], load_settings(config).fetch))
         assert len(report.added) == 1
+    # Ten one-article segments were merged into one, on disk and in memory.
+    index_dir = retriever.index_dir
+    assert index_dir is not None
+    listed = Manifest.read(index_dir / MANIFEST).segments
+    assert len(listed) == len(retriever.index.segments) < 13
+    assert sorted(p.name for p in index_dir.glob("seg-*")) == sorted(listed)
     rebuilt = Retriever.from_settings(load_settings(config).with_paths(index=tmp_path / "fresh"))
     assert [a.id for a in retriever.index.articles] == [a.id for a in rebuilt.index.articles]
     for query in (
