@@ -8,7 +8,6 @@ from collections.abc import Iterable, Sequence
 from typing import overload
 
 import numpy as np
-import numpy.typing as npt
 
 from retrieval.analysis import Analyzer
 from retrieval.answer import Source
@@ -47,7 +46,6 @@ class CorpusIndex:
         self._decoded: dict[int, Article] = {}
         self._surfaces: set[str] | None = None
         self._digests: dict[str, str] | None = None
-        self._copies: tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]] | None = None
 
     @classmethod
     def build(
@@ -98,9 +96,12 @@ class CorpusIndex:
         self._passage_count += segment.passage_count
         self.segments.append(segment)
         self.scorer.add_block(segment.postings)
-        self._surfaces = None
-        self._digests = None
-        self._copies = None
+        # Kept up to date rather than rebuilt, so the question after an add stays fast.
+        if self._surfaces is not None:
+            self._surfaces.update(segment.surfaces)
+        if self._digests is not None:
+            for meta in segment.articles:
+                self._digests.setdefault(str(meta["digest"]), str(meta["id"]))
 
     def replace_from(self, start: int, segment: Segment) -> None:
         """Put one segment (a merge of them) in place of the segments from ``start`` on."""
@@ -194,17 +195,11 @@ class CorpusIndex:
 
     def same_passages(self, passage: int) -> list[int]:
         """Every passage with the same words as this one, this one included."""
-        if self._copies is None:
-            keys = np.concatenate([s.keys for s in self.segments]) if self.segments else None
-            if keys is None:
-                return [passage]
-            order = np.argsort(keys, kind="stable")
-            self._copies = (keys[order], order)
-        sorted_keys, order = self._copies
-        own = self._key(passage)
-        lo = int(np.searchsorted(sorted_keys, own, side="left"))
-        hi = int(np.searchsorted(sorted_keys, own, side="right"))
-        return sorted(int(n) for n in order[lo:hi])
+        key = self._key(passage)
+        found: list[int] = []
+        for segment, base in zip(self.segments, self._passage_base, strict=True):
+            found.extend(base + int(n) for n in segment.passages_with_key(key))
+        return sorted(found)
 
     def _key(self, passage: int) -> np.uint64:
         s = bisect.bisect_right(self._passage_base, passage) - 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +100,10 @@ class Segment:
     surfaces: list[str]
     postings: PostingBlock
     problems: list[str]
+    # The keys sorted, and where each was: made the first time copies are looked up.
+    _by_key: tuple[npt.NDArray[np.uint64], IntArray] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @property
     def article_count(self) -> int:
@@ -128,6 +132,15 @@ class Segment:
             attribution=(lo, hi) if lo != _NO else None,
             heading=self.strings[heading] if heading != _NO else None,
         )
+
+    def passages_with_key(self, key: np.uint64) -> IntArray:
+        """The positions (in this segment) of the passages with this copy key."""
+        if self._by_key is None:
+            order = np.argsort(self.keys, kind="stable")
+            self._by_key = (self.keys[order], order)
+        keys, order = self._by_key
+        lo, hi = np.searchsorted(keys, key, side="left"), np.searchsorted(keys, key, side="right")
+        return order[int(lo) : int(hi)]
 
     def article_of_passage(self, number: int) -> int:
         return int(np.searchsorted(self.passage_offsets, number, side="right")) - 1

@@ -23,11 +23,14 @@ SafeDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper
 
 def load(text: str) -> Any:
     """Safely parse YAML text (no tags that construct objects)."""
+    loader = SafeLoader(text)
     try:
-        return yaml.load(text, Loader=SafeLoader)
+        return loader.get_single_data()
     except yaml.YAMLError:
         # The pure-Python parser says where the problem is the way users read it.
         return yaml.safe_load(text)
+    finally:
+        loader.dispose()
 
 
 def dump(data: Any) -> str:
