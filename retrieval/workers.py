@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -19,6 +21,7 @@ from retrieval.segment import Analyzed, analyze
 # Fewer articles than this are not worth a process's start-up.
 PARALLEL_MIN = 200
 _CHUNK = 50
+_PARENT_CHECK_SECONDS = 1.0
 
 _worker_analyzer: Analyzer | None = None
 
@@ -70,24 +73,34 @@ class Analysis:
 
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            # Not fork: the caller may be a bot with threads running.
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context(
-                "forkserver" if "forkserver" in methods else "spawn"
-            )
+            # Spawned, not forked: the caller may be a bot with threads running, and
+            # the workers are its own children (no server process to outlive it).
             a = self.analyzer
             self._pool = ProcessPoolExecutor(
                 self.workers,
-                mp_context=context,
+                mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker,
-                initargs=(a.stemmer_name, a.use_stopwords),
+                initargs=(a.stemmer_name, a.use_stopwords, os.getpid()),
             )
         return self._pool
 
 
-def _start_worker(stemmer: str | None, stopwords: bool) -> None:
+def _start_worker(stemmer: str | None, stopwords: bool, parent: int) -> None:
     global _worker_analyzer
     _worker_analyzer = Analyzer(stemmer, stopwords)
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    """End this worker when the process that started it is gone (killed, say).
+
+    A worker whose parent was killed would otherwise wait forever to hand over
+    a result nobody reads.
+    """
+    while True:
+        time.sleep(_PARENT_CHECK_SECONDS)
+        if os.getppid() != parent:
+            os._exit(1)
 
 
 def _analyze_chunk(articles: Job, as_stored: bool) -> list[Analyzed]:

@@ -306,6 +306,22 @@ def test_two_adds_at_once_both_land(ready: tuple[Path, Path, Path], tmp_path: Pa
     assert len(list(corpus.iterdir())) == 63
 
 
+def children(pid: int) -> list[int]:
+    """A process's children, where /proc tells them (Linux); else none."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        found += [int(n) for n in task.read_text().split()]
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
 def test_a_bulk_add_killed_midway_leaves_a_working_index(
     ready: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:
@@ -324,8 +340,14 @@ def test_a_bulk_add_killed_midway_leaves_a_working_index(
         len(list(corpus.iterdir())) < 1200 and time.monotonic() < deadline and proc.poll() is None
     ):
         time.sleep(0.02)
+    workers = children(proc.pid)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
+    # Its analysis workers notice and end too, rather than wait forever.
+    deadline = time.monotonic() + 15
+    while any(map(running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(map(running, workers))
     written = len(corpus_files(corpus))
     assert 3 < written < 4003
     ask = cli(config, "ask", "Who urged Ford to take a pause?", "--json")
