@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import typing
 from collections.abc import Iterable, Sequence
 from typing import overload
 
@@ -16,7 +17,7 @@ from retrieval.errors import ArticleError
 from retrieval.passages import Passage
 from retrieval.scoring import BM25Params, BM25Scorer
 from retrieval.segment import Analyzed, Segment
-from retrieval.workers import Analysis
+from retrieval.workers import PARALLEL_MIN, Analysis
 
 log = logging.getLogger(__name__)
 
@@ -57,28 +58,38 @@ class CorpusIndex:
         return index
 
     def extend(self, items: Iterable[Item], workers: int = 1) -> Segment:
-        """Analyse articles into a new segment and add it; unreadable ones become problems."""
-        accepted, problems = self.accept(items)
+        """Analyse articles into a new segment and add it; unreadable ones become problems.
+
+        Articles are handed to the workers in chunks as they are read, so reading
+        the corpus and analysing it overlap.
+        """
+        problems: list[str] = []
+        seen: set[str] = set()
+        chunk: list[tuple[str | None, Article]] = []
         with Analysis(self.analyzer, workers) as analysis:
-            analyzed = analysis.run(accepted)
+            waiting = []
+            for file, item in items:
+                problem = self._refusal(item, seen)
+                if problem is not None:
+                    problems.append(problem)
+                    log.warning("skipped: %s", problem)
+                    continue
+                chunk.append((file, typing.cast(Article, item)))
+                if len(chunk) >= PARALLEL_MIN:
+                    waiting.append(analysis.submit(chunk))
+                    chunk = []
+            waiting.append(analysis.submit(chunk))
+            analyzed = [a for wait in waiting for a in wait()]
         return self.add_analyzed(analyzed, problems)
 
-    def accept(self, items: Iterable[Item]) -> tuple[list[tuple[str | None, Article]], list[str]]:
-        """The articles that can join the index, and why the others can't."""
-        problems: list[str] = []
-        accepted: list[tuple[str | None, Article]] = []
-        seen: set[str] = set()
-        for file, item in items:
-            if isinstance(item, ArticleError):
-                problems.append(str(item))
-                log.warning("skipped: %s", item)
-            elif item.id in self._article_pos or item.id in seen:
-                problems.append(f"{item.id}: duplicate article id, later copy skipped")
-                log.warning("duplicate article id %s: later copy skipped", item.id)
-            else:
-                seen.add(item.id)
-                accepted.append((file, item))
-        return accepted, problems
+    def _refusal(self, item: Article | ArticleError, seen: set[str]) -> str | None:
+        """Why an item read from the corpus can't join the index, or None."""
+        if isinstance(item, ArticleError):
+            return str(item)
+        if item.id in self._article_pos or item.id in seen:
+            return f"{item.id}: duplicate article id, later copy skipped"
+        seen.add(item.id)
+        return None
 
     def add_analyzed(self, analyzed: Sequence[Analyzed], problems: Iterable[str] = ()) -> Segment:
         """Make analysed articles a new segment of the index."""

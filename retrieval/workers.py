@@ -73,16 +73,29 @@ class Analysis:
 
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            # Spawned, not forked: the caller may be a bot with threads running, and
-            # the workers are its own children (no server process to outlive it).
             a = self.analyzer
             self._pool = ProcessPoolExecutor(
                 self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
+                mp_context=multiprocessing.get_context(_start_method()),
                 initializer=_start_worker,
                 initargs=(a.stemmer_name, a.use_stopwords, os.getpid()),
             )
         return self._pool
+
+
+def _start_method() -> str:
+    """Fork when this process runs one thread (the command line), else spawn.
+
+    A forked worker needs no start-up and never re-runs the caller's script
+    (spawn re-imports it, which a script without a ``__main__`` guard does not
+    survive); but forking a process with other threads running (the bot) can
+    copy a lock some thread holds, so then the workers are spawned. Either
+    way they are this process's own children.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if threading.active_count() == 1 and "fork" in methods:
+        return "fork"
+    return "spawn"
 
 
 def _start_worker(stemmer: str | None, stopwords: bool, parent: int) -> None:
