@@ -149,15 +149,19 @@ def corpus_order(name: str) -> tuple[int, str]:
 
 def corpus_files(folder: Path) -> list[Path]:
     """The article files of a corpus folder, in corpus order."""
+    return [folder / name for name in sorted(corpus_names(folder), key=corpus_order)]
+
+
+def corpus_names(folder: Path) -> list[str]:
+    """The names of the article files of a corpus folder, in no particular order."""
     suffixes = TEXT_SUFFIXES + JSONL_SUFFIXES
     # scandir knows each entry's type without a stat: this runs before every add and load.
     with os.scandir(folder) as entries:
-        names = [
+        return [
             e.name
             for e in entries
             if not e.name.startswith(".") and e.name.lower().endswith(suffixes) and e.is_file()
         ]
-    return [folder / name for name in sorted(names, key=corpus_order)]
 
 
 def _read_text(path: Path) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 from retrieval import yamlfile
 from retrieval.analysis import Analyzer
-from retrieval.articles import JSONL_SUFFIXES, Article, corpus_files, corpus_order, iter_corpus
+from retrieval.articles import JSONL_SUFFIXES, Article, corpus_names, corpus_order, iter_corpus
 from retrieval.errors import ArticleError, CorpusError
 from retrieval.index import CorpusIndex
 from retrieval.locking import index_lock
@@ -242,5 +242,4 @@ def _remove_leftovers(corpus: Path) -> None:
 
 
 def _next_number(corpus: Path) -> int:
-    numbers = [corpus_order(p.name)[0] for p in corpus_files(corpus)]
-    return max(numbers, default=-1) + 1
+    return max((corpus_order(name)[0] for name in corpus_names(corpus)), default=-1) + 1
