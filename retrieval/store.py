@@ -31,7 +31,7 @@ from pathlib import Path
 
 from retrieval.analysis import Analyzer
 from retrieval.articles import (
-    corpus_files,
+    corpus_names,
     corpus_order,
     iter_corpus,
     read_corpus_file,
@@ -63,6 +63,16 @@ def pipeline_digest(analyzer: Analyzer) -> str:
     for name in _PIPELINE:
         digest.update((here / f"{name}.py").read_bytes())
     return digest.hexdigest()
+
+
+def corpus_stamps(corpus: Path) -> list[FileStamp]:
+    """The stamp of every article file of the corpus folder, in corpus order."""
+    folder = os.fspath(corpus)
+    stamps = []
+    for name in sorted(corpus_names(corpus), key=corpus_order):
+        info = os.stat(os.path.join(folder, name))
+        stamps.append((name, info.st_size, info.st_mtime_ns))
+    return stamps
 
 
 def stamp(path: Path) -> FileStamp:
@@ -169,7 +179,7 @@ def load_if_current(
         if manifest.pipeline != pipeline_digest(analyzer):
             log.info("index %s was built by other code or settings: rebuilding", index_dir)
             return None
-        current = [stamp(p) for p in corpus_files(corpus)]
+        current = corpus_stamps(corpus)
         known = len(manifest.files)
         if current[:known] != manifest.files:
             log.info("index %s no longer matches the corpus: rebuilding", index_dir)
@@ -204,7 +214,7 @@ def _require_articles(index: CorpusIndex, corpus: Path) -> CorpusIndex:
 
 def save_all(index: CorpusIndex, corpus: Path, index_dir: Path) -> None:
     """Write every segment of the index, then the manifest; drop older segments."""
-    files = [stamp(p) for p in corpus_files(corpus)]
+    files = corpus_stamps(corpus)
     old = _listed_segments(index_dir)
     names = [write_segment(index_dir, segment) for segment in index.segments]
     write_manifest(index_dir, Manifest(pipeline_digest(index.analyzer), files, names))
