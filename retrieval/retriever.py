@@ -16,7 +16,7 @@ from retrieval.ingest import Added, AddReport, Progress, add_articles, remove_ar
 from retrieval.scoring import BM25Params
 from retrieval.search import SearchOptions, search
 from retrieval.settings import Settings
-from retrieval.store import MANIFEST, Manifest, open_index, read_segment
+from retrieval.store import MANIFEST, open_index, read_segment, saved_segments
 from retrieval.workers import cpu_workers
 
 log = logging.getLogger(__name__)
@@ -147,12 +147,7 @@ class Retriever:
         return True
 
     def _saved_segments(self) -> list[str]:
-        if self.index_dir is None:
-            return []
-        try:
-            return Manifest.read(self.index_dir / MANIFEST).segments
-        except (OSError, ValueError, KeyError, TypeError):
-            return []
+        return saved_segments(self.index_dir) if self.index_dir is not None else []
 
     def _manifest_stamp(self) -> tuple[int, int] | None:
         if self.index_dir is None:

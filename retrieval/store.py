@@ -118,6 +118,15 @@ class Manifest:
         return cls(str(data["pipeline"]), files, [str(s) for s in data["segments"]])
 
 
+def saved_segments(index_dir: Path) -> list[str]:
+    """The segments the manifest lists (without checking the rest of it), or none."""
+    try:
+        data = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
+        return [str(name) for name in data["segments"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
 def open_index(
     corpus: Path,
     index_dir: Path | None,
