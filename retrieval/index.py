@@ -146,8 +146,8 @@ class CorpusIndex:
         """The article at this position in the index."""
         cached = self._decoded.get(number)
         if cached is None:
-            s = bisect.bisect_right(self._article_base, number) - 1
-            cached = self.segments[s].article(number - self._article_base[s])
+            s, local = self._article_slot(number)
+            cached = self.segments[s].article(local)
             if len(self._decoded) >= _ARTICLE_CACHE:
                 self._decoded.pop(next(iter(self._decoded)))
             self._decoded[number] = cached
@@ -155,15 +155,15 @@ class CorpusIndex:
 
     def passage_at(self, number: int) -> Passage:
         """The passage at this position in the index."""
-        s = bisect.bisect_right(self._passage_base, number) - 1
-        segment, local = self.segments[s], number - self._passage_base[s]
+        s, local = self._passage_slot(number)
+        segment = self.segments[s]
         article = segment.article_of_passage(local)
         return segment.passage(local, article, str(segment.articles[article]["id"]))
 
     def source_at(self, number: int) -> Source:
         """Where the article at this position comes from (its text is not decoded)."""
-        s = bisect.bisect_right(self._article_base, number) - 1
-        meta = self.segments[s].articles[number - self._article_base[s]]
+        s, local = self._article_slot(number)
+        meta = self.segments[s].articles[local]
         return Source(
             str(meta["id"]), meta.get("title"), meta.get("source"), meta.get("url"),
             meta.get("published"),
@@ -171,9 +171,8 @@ class CorpusIndex:
 
     def source_of(self, passage: int) -> Source:
         """Where the passage at this position comes from."""
-        s = bisect.bisect_right(self._passage_base, passage) - 1
-        local = self.segments[s].article_of_passage(passage - self._passage_base[s])
-        return self.source_at(self._article_base[s] + local)
+        s, local = self._passage_slot(passage)
+        return self.source_at(self._article_base[s] + self.segments[s].article_of_passage(local))
 
     def file_of(self, article_id: str) -> str | None:
         """The corpus file the article was read from."""
@@ -213,14 +212,22 @@ class CorpusIndex:
         return sorted(found)
 
     def _key(self, passage: int) -> np.uint64:
-        s = bisect.bisect_right(self._passage_base, passage) - 1
-        key: np.uint64 = self.segments[s].keys[passage - self._passage_base[s]]
+        s, local = self._passage_slot(passage)
+        key: np.uint64 = self.segments[s].keys[local]
         return key
 
     def _where(self, article_id: str) -> tuple[int, int]:
-        number = self._article_pos[article_id]
+        return self._article_slot(self._article_pos[article_id])
+
+    def _article_slot(self, number: int) -> tuple[int, int]:
+        """The segment an article position falls in, and its position there."""
         s = bisect.bisect_right(self._article_base, number) - 1
         return s, number - self._article_base[s]
+
+    def _passage_slot(self, number: int) -> tuple[int, int]:
+        """The segment a passage position falls in, and its position there."""
+        s = bisect.bisect_right(self._passage_base, number) - 1
+        return s, number - self._passage_base[s]
 
 
 class _Articles(Sequence[Article]):
