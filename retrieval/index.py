@@ -5,8 +5,8 @@ from __future__ import annotations
 import bisect
 import logging
 import typing
-from collections.abc import Iterable, Sequence
-from typing import overload
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar, overload
 
 import numpy as np
 
@@ -22,6 +22,7 @@ from retrieval.workers import PARALLEL_MIN, Analysis
 log = logging.getLogger(__name__)
 
 Item = tuple[str | None, Article | ArticleError]
+T = TypeVar("T")
 # Articles recently asked for, kept decoded (excerpts ask for the same few often).
 _ARTICLE_CACHE = 256
 
@@ -32,8 +33,9 @@ class CorpusIndex:
     def __init__(self, analyzer: Analyzer, params: BM25Params) -> None:
         self.analyzer = analyzer
         self.params = params
-        self.articles: Sequence[Article] = _Articles(self)
-        self.passages: Sequence[Passage] = _Passages(self)
+        # Decoded from the segments when asked for, never all held as objects.
+        self.articles: Sequence[Article] = _OnDemand(lambda: self._article_count, self.article_at)
+        self.passages: Sequence[Passage] = _OnDemand(lambda: self._passage_count, self.passage_at)
         self._clear()
 
     def _clear(self) -> None:
@@ -230,39 +232,21 @@ class CorpusIndex:
         return s, number - self._passage_base[s]
 
 
-class _Articles(Sequence[Article]):
-    """The index's articles, in order, decoded when asked for."""
+class _OnDemand(Sequence[T]):
+    """A read-only sequence whose items are made when asked for (articles, passages)."""
 
-    def __init__(self, index: CorpusIndex) -> None:
-        self._index = index
-
-    def __len__(self) -> int:
-        return self._index._article_count
-
-    @overload
-    def __getitem__(self, i: int) -> Article: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[Article]: ...
-    def __getitem__(self, i: int | slice) -> Article | Sequence[Article]:
-        if isinstance(i, slice):
-            return [self._index.article_at(n) for n in range(len(self))[i]]
-        return self._index.article_at(range(len(self))[i])
-
-
-class _Passages(Sequence[Passage]):
-    """The index's passages, in order, made when asked for."""
-
-    def __init__(self, index: CorpusIndex) -> None:
-        self._index = index
+    def __init__(self, length: Callable[[], int], item: Callable[[int], T]) -> None:
+        self._length = length
+        self._item = item
 
     def __len__(self) -> int:
-        return self._index._passage_count
+        return self._length()
 
     @overload
-    def __getitem__(self, i: int) -> Passage: ...
+    def __getitem__(self, i: int) -> T: ...
     @overload
-    def __getitem__(self, i: slice) -> Sequence[Passage]: ...
-    def __getitem__(self, i: int | slice) -> Passage | Sequence[Passage]:
+    def __getitem__(self, i: slice) -> Sequence[T]: ...
+    def __getitem__(self, i: int | slice) -> T | Sequence[T]:
         if isinstance(i, slice):
-            return [self._index.passage_at(n) for n in range(len(self))[i]]
-        return self._index.passage_at(range(len(self))[i])
+            return [self._item(n) for n in range(len(self))[i]]
+        return self._item(range(len(self))[i])
