@@ -45,3 +45,12 @@ def config_file(tmp_path: Path, seed_corpus: Path) -> Path:
     path = tmp_path / "storybot.yaml"
     path.write_text(f"corpus: {seed_corpus}\nindex: {tmp_path / 'index'}\n", encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def ready(config_file: Path, seed_corpus: Path, tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A config whose seed corpus has a saved index: (config, corpus, index)."""
+    from retrieval.cli import main
+
+    assert main(["sources", "--config", str(config_file)]) == 0
+    return config_file, seed_corpus, tmp_path / "index"

@@ -2,58 +2,17 @@
 
 from __future__ import annotations
 
-import gzip
-import hashlib
-import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from retrieval.articles import corpus_files
 from retrieval.cli import main
 from retrieval.inputs import expand
 from retrieval.retriever import Retriever
 from retrieval.settings import load_settings
 from retrieval.store import MANIFEST, Manifest
-
-GOOD = (
-    "---\ntitle: Zamboni\nsource: Rink News\n---\n"
-    "The zamboni broke down at the arena.\n\nRepairs take a week.\n"
-)
-
-
-def snapshot(*folders: Path) -> dict[str, str]:
-    """Every file under the folders with a digest of its content."""
-    files = {}
-    for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.name != ".lock":
-                files[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return files
-
-
-def add(config: Path, *args: str) -> int:
-    return main(["add", *args, "--config", str(config)])
-
-
-@pytest.fixture
-def ready(config_file: Path, seed_corpus: Path, tmp_path: Path) -> tuple[Path, Path, Path]:
-    """A config whose seed corpus has a saved index: (config, corpus, index)."""
-    assert main(["sources", "--config", str(config_file)]) == 0
-    return config_file, seed_corpus, tmp_path / "index"
-
-
-def jsonl(path: Path, records: list[dict[str, object] | str], compress: bool = False) -> Path:
-    lines = "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in records)
-    path.write_bytes(gzip.compress(lines.encode()) if compress else lines.encode())
-    return path
-
+from tests.ingesting import add, jsonl, snapshot, story
 
 BAD_FILES = {
     "empty.txt": b"",
@@ -212,14 +171,6 @@ def test_metadata_flags_need_a_single_input(
     assert "go with a single file or URL" in capsys.readouterr().err
 
 
-def story(n: int) -> str:
-    topics = ["harbour", "railway", "council", "library", "bridge", "museum", "stadium", "airport"]
-    words = " ".join(topics[(n * k) % len(topics)] for k in range(1, 6))
-    return (
-        f"Story {n} is about the {topics[n % len(topics)]} and {words}.\n\nIt adds detail {n * 7}."
-    )
-
-
 def test_adding_one_at_a_time_scores_exactly_as_a_rebuild(
     ready: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:
@@ -261,101 +212,6 @@ def test_remove_takes_the_article_out(
     assert [a.id[:3] for a in retriever.index.articles] == ["000", "001"]
     assert main(["remove", "nope", "--config", str(config)]) == 1
     assert "no article with id 'nope'" in capsys.readouterr().err
-
-
-def test_a_running_retriever_sees_articles_added_elsewhere(
-    ready: tuple[Path, Path, Path], tmp_path: Path
-) -> None:
-    config, _, _ = ready
-    running = Retriever.from_settings(load_settings(config))
-    in_memory = running.index
-    assert len(running.index.articles) == 3
-    path = tmp_path / "z.md"
-    path.write_text(GOOD, encoding="utf-8")
-    assert add(config, str(path)) == 0
-    assert running.ask("What broke down at the arena?").results[0].sources[0].title == "Zamboni"
-    assert len(running.index.articles) == 4
-    assert running.index is in_memory  # only the new segment was read
-
-
-def cli(config: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "retrieval.cli", *args, "--config", str(config)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
-    )
-
-
-def test_two_adds_at_once_both_land(ready: tuple[Path, Path, Path], tmp_path: Path) -> None:
-    config, corpus, _ = ready
-    files = []
-    for n in range(2):
-        path = jsonl(
-            tmp_path / f"bulk{n}.jsonl",
-            [{"title": f"B{n}-{k}", "text": story(100 * n + k)} for k in range(30)],
-        )
-        files.append(path)
-    procs = [cli(config, "add", str(f), "--quiet") for f in files]
-    for proc in procs:
-        _, err = proc.communicate(timeout=120)
-        assert proc.returncode == 0, err
-    retriever = Retriever.from_settings(load_settings(config))
-    assert len(retriever.index.articles) == 63
-    assert len(list(corpus.iterdir())) == 63
-
-
-def children(pid: int) -> list[int]:
-    """A process's children, where /proc tells them (Linux); else none."""
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        found += [int(n) for n in task.read_text().split()]
-    return found
-
-
-def running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state not in ("Z", "X")
-
-
-def test_a_bulk_add_killed_midway_leaves_a_working_index(
-    ready: tuple[Path, Path, Path], tmp_path: Path
-) -> None:
-    config, corpus, _ = ready
-    path = jsonl(
-        tmp_path / "big.jsonl",
-        [
-            {"title": f"K{k}", "text": story(k) + " " + "filler words here. " * 40}
-            for k in range(4000)
-        ],
-    )
-    proc = cli(config, "add", str(path), "--quiet")
-    deadline = time.monotonic() + 60
-    # Kill it once it has written some articles but long before it is done.
-    while (
-        len(list(corpus.iterdir())) < 1200 and time.monotonic() < deadline and proc.poll() is None
-    ):
-        time.sleep(0.02)
-    workers = children(proc.pid)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
-    # Its analysis workers notice and end too, rather than wait forever.
-    deadline = time.monotonic() + 15
-    while any(map(running, workers)) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not any(map(running, workers))
-    written = len(corpus_files(corpus))
-    assert 3 < written < 4003
-    ask = cli(config, "ask", "Who urged Ford to take a pause?", "--json")
-    out, err = ask.communicate(timeout=300)
-    assert ask.returncode == 0, err
-    assert "Kelly" in json.loads(out)["results"][0]["excerpt"]
-    retriever = Retriever.from_settings(load_settings(config))
-    assert len(retriever.index.articles) == len(corpus_files(corpus))
 
 
 def allow_private(config: Path) -> Path:
