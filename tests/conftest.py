@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from retrieval.retriever import Retriever
 from retrieval.settings import PROJECT_ROOT, Settings, load_settings
+from tests.servers import Server, canned_server
 
 SEEDS = PROJECT_ROOT / "seeds"
 DEV_QUESTIONS = PROJECT_ROOT / "tests" / "data" / "heldout.yaml"
@@ -54,3 +56,10 @@ def ready(config_file: Path, seed_corpus: Path, tmp_path: Path) -> tuple[Path, P
 
     assert main(["sources", "--config", str(config_file)]) == 0
     return config_file, seed_corpus, tmp_path / "index"
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    """A local HTTP server of canned responses, in a thread; shut down after the test."""
+    with canned_server() as running:
+        yield running
