@@ -16,9 +16,11 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.errors import ConfigError
-from retrieval.postings import CountArray, IntArray, PostingBlock
+from retrieval.postings import CountArray, Int32Array, IntArray, PostingBlock
 
 FloatArray = npt.NDArray[np.float64]
+# Passage positions: int32 straight from the postings, int64 when numpy made them.
+Positions = Int32Array | IntArray
 
 DEFAULT_DELTA = {"plus": 1.0, "l": 0.5}
 # How many joined posting lists (terms found in several blocks) are kept.
@@ -71,7 +73,7 @@ class BM25Scorer:
         self._idf: dict[str, float] = {}
         self._epsilon_idf: float | None = None
         self._len_array: FloatArray | None = None
-        self._joined: dict[str, tuple[IntArray, CountArray]] = {}
+        self._joined: dict[str, tuple[Int32Array, CountArray]] = {}
 
     @property
     def size(self) -> int:
@@ -110,9 +112,6 @@ class BM25Scorer:
 
     def has_term(self, term: str) -> bool:
         return term in self._df
-
-    def vocabulary_size(self) -> int:
-        return len(self._df)
 
     def vocabulary(self) -> list[str]:
         """Every term, in the order the terms first appear in the passages."""
@@ -156,7 +155,7 @@ class BM25Scorer:
                 self._epsilon_idf = self.params.epsilon * average
         return self._epsilon_idf
 
-    def _posting(self, term: str) -> tuple[IntArray, CountArray]:
+    def _posting(self, term: str) -> tuple[Int32Array, CountArray]:
         """The passages containing the term (ascending) and its count in each."""
         joined = self._joined.get(term)
         if joined is not None:
@@ -168,12 +167,13 @@ class BM25Scorer:
                 lo, hi = int(block.offsets[row]), int(block.offsets[row + 1])
                 parts.append((block.ids[lo:hi], block.tfs[lo:hi], base))
         if len(parts) == 1 and parts[0][2] == 0:
+            # The first segment's postings are already index positions: no copy.
             ids, tfs, _ = parts[0]
-            return ids.astype(np.int64), tfs
+            return ids, tfs
         joined = (
-            np.concatenate([ids.astype(np.int64) + base for ids, _, base in parts])
+            np.concatenate([ids + np.int32(base) for ids, _, base in parts])
             if parts
-            else np.zeros(0, dtype=np.int64),
+            else np.zeros(0, dtype=np.int32),
             np.concatenate([tfs.astype(np.int32) for _, tfs, _ in parts])
             if parts
             else np.zeros(0, dtype=np.int32),
@@ -191,7 +191,7 @@ class BM25Scorer:
             )
         return self._len_array
 
-    def matching(self, query: Sequence[str]) -> IntArray:
+    def matching(self, query: Sequence[str]) -> Positions:
         """The passages that contain at least one query term, in index order."""
         parts = [self._posting(t)[0] for t in dict.fromkeys(query) if t in self._df]
         if not parts:
@@ -205,7 +205,7 @@ class BM25Scorer:
             seen[ids] = True
         return np.flatnonzero(seen).astype(np.int64, copy=False)
 
-    def contains(self, term: str, docs: IntArray) -> npt.NDArray[np.bool_]:
+    def contains(self, term: str, docs: Positions) -> npt.NDArray[np.bool_]:
         """For each of ``docs``, whether it contains the term (postings are sorted)."""
         if term not in self._df:
             return np.zeros(len(docs), dtype=np.bool_)
@@ -213,7 +213,7 @@ class BM25Scorer:
         where = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
         return np.asarray(ids[where] == docs, dtype=np.bool_)
 
-    def score(self, query: Sequence[str], docs: IntArray) -> FloatArray:
+    def score(self, query: Sequence[str], docs: Positions) -> FloatArray:
         """rank-bm25's score of each of ``docs`` (sorted passage positions) for the query."""
         if self._absent_terms_add_zero():
             return self._score_postings(query, docs)
@@ -234,7 +234,7 @@ class BM25Scorer:
         lengths = self._lengths()
         return p.b < 1 or (len(lengths) > 0 and float(lengths.min()) > 0)
 
-    def _score_postings(self, query: Sequence[str], docs: IntArray) -> FloatArray:
+    def _score_postings(self, query: Sequence[str], docs: Positions) -> FloatArray:
         # The same elementwise operations as rank-bm25 on the passages that have
         # the term; the others would add 0, which changes no sum.
         p = self.params
@@ -262,7 +262,7 @@ class BM25Scorer:
             score[where] += part
         return score
 
-    def _score_dense(self, query: Sequence[str], docs: IntArray) -> FloatArray:
+    def _score_dense(self, query: Sequence[str], docs: Positions) -> FloatArray:
         p = self.params
         k1, b = p.k1, p.b
         delta = p.effective_delta

@@ -57,9 +57,6 @@ class Analysis:
         ]
         return lambda: [a for future in futures for a in future.result()]
 
-    def run(self, articles: Job) -> list[Analyzed]:
-        return self.submit(articles)()
-
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
