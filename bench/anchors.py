@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.index import CorpusIndex
-from retrieval.scoring import BM25Params, BM25Scorer
+from retrieval.index.corpus_index import CorpusIndex
+from retrieval.index.scoring import BM25Params, BM25Scorer
 
 TOP = 5
 # bm25s's closest to rank-bm25's Okapi: same idf and tf, but the tf part lacks the (k1 + 1)

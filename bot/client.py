@@ -13,11 +13,11 @@ from discord.ext import commands
 from bot.errors import StoryTree, report
 from bot.guards import Cooldown
 from bot.replies import reply_to
-from retrieval.articles import Article
-from retrieval.ingest import AddReport
-from retrieval.render import Reply, build_reply
+from retrieval.answering.render import Reply, build_reply
+from retrieval.intake.ingest import AddReport
 from retrieval.retriever import Retriever
 from retrieval.settings import Settings
+from retrieval.text.article import Article
 
 log = logging.getLogger(__name__)
 

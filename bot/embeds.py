@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import discord
 
-from retrieval.render import ELLIPSIS, Reply, clip, escape, source_text
+from retrieval.answering.render import ELLIPSIS, Reply, clip, escape, source_text
 from retrieval.retriever import ArticleInfo
 
 # Discord's limits, in characters (https://discord.com/developers/docs/resources/message).

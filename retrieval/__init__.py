@@ -3,7 +3,7 @@
 It has no Discord dependency; the CLI and the bot are thin adapters over it.
 """
 
-from retrieval.answer import Answer, Result, Source
+from retrieval.answering.answer import Answer, Result
 from retrieval.errors import (
     ArticleError,
     ConfigError,
@@ -13,6 +13,7 @@ from retrieval.errors import (
     StorybotError,
 )
 from retrieval.retriever import Retriever
+from retrieval.text.article import Source
 
 __all__ = [
     "Answer",

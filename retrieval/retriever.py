@@ -7,17 +7,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from retrieval.analysis import Analyzer
-from retrieval.answer import Answer, Source
-from retrieval.articles import Article
+from retrieval.answering.answer import Answer
+from retrieval.answering.search import SearchOptions, search
 from retrieval.errors import ArticleError, IndexStoreError
-from retrieval.index import CorpusIndex
-from retrieval.ingest import Added, AddReport, Progress, add_articles, remove_article
-from retrieval.scoring import BM25Params
-from retrieval.search import SearchOptions, search
+from retrieval.index.corpus_index import CorpusIndex
+from retrieval.index.scoring import BM25Params
+from retrieval.index.store import MANIFEST, open_index, read_segment, saved_segments
+from retrieval.index.workers import cpu_workers
+from retrieval.intake.ingest import Added, AddReport, Progress, add_articles, remove_article
 from retrieval.settings import Settings
-from retrieval.store import MANIFEST, open_index, read_segment, saved_segments
-from retrieval.workers import cpu_workers
+from retrieval.text.analysis import Analyzer
+from retrieval.text.article import Article, Source
 
 log = logging.getLogger(__name__)
 

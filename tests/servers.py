@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from retrieval import fetch
+from retrieval.intake import fetch
 from tests.pages import PAGE_BYTES, PLAIN
 
 Handler = BaseHTTPRequestHandler

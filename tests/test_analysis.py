@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.analysis import Analyzer, normalize
+from retrieval.text.analysis import Analyzer, normalize
 
 ANALYZER = Analyzer()
 

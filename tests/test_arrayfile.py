@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval import arrayfile
+from retrieval.index import arrayfile
 
 
 def write(path: Path, header: dict[str, object], arrays: dict[str, np.ndarray]) -> Path:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.articles import Article, iter_corpus, read_article_file, read_jsonl
 from retrieval.errors import ArticleError, CorpusError
+from retrieval.index.corpus import iter_corpus, read_article_file, read_jsonl
+from retrieval.text.article import Article
 
 
 def test_front_matter_fields_and_extra_keys(tmp_path: Path) -> None:

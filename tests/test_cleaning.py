@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from retrieval.articles import read_article_file
-from retrieval.cleaning import clean_text, looks_like_markup
+from retrieval.index.corpus import read_article_file
+from retrieval.text.cleaning import clean_text, looks_like_markup
 from tests.conftest import SEEDS
 
 

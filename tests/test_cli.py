@@ -117,7 +117,7 @@ def test_eval_prints_metrics_and_misses(
 def test_chat_prints_what_the_bot_would_post(
     config_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from retrieval.render import build_reply, reply_text
+    from retrieval.answering.render import build_reply, reply_text
     from retrieval.retriever import Retriever
     from retrieval.settings import load_settings
 

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from retrieval.articles import MAX_ARTICLE_BYTES, content_id
-from retrieval.fetch import html_to_article, read_html_file
+from retrieval.index.corpus import MAX_ARTICLE_BYTES
+from retrieval.intake.fetch import html_to_article, read_html_file
+from retrieval.text.article import content_id
 from tests.pages import (
     AROUND,
     CANONICAL,

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from retrieval import fetch
-from retrieval.articles import content_id
-from retrieval.fetch import _refusal, fetch_article, html_to_article
+from retrieval.intake import fetch
+from retrieval.intake.fetch import _refusal, fetch_article, html_to_article
 from retrieval.settings import FetchSettings
+from retrieval.text.article import content_id
 from tests.pages import (
     OPEN,
     OUTLET,

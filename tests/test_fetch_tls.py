@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.fetch import fetch_article
+from retrieval.intake.fetch import fetch_article
 from tests.pages import OPEN, TITLE, refused
 from tests.servers import Server, resolve_to
 

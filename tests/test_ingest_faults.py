@@ -7,7 +7,7 @@ import signal
 import time
 from pathlib import Path
 
-from retrieval.articles import corpus_files
+from retrieval.index.corpus import corpus_files
 from retrieval.retriever import Retriever
 from retrieval.settings import load_settings
 from tests.ingesting import GOOD, add, cli, jsonl, story

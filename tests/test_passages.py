@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.articles import Article
-from retrieval.passages import MAX_PASSAGE_CHARS, split_article
-from retrieval.speakers import full_names, named_speaker, needs_speaker
+from retrieval.text.article import Article
+from retrieval.text.passages import MAX_PASSAGE_CHARS, split_article
+from retrieval.text.speakers import full_names, named_speaker, needs_speaker
 
 
 def article(*paragraphs: str) -> Article:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retrieval.evaluation import evaluate, load_questions
+from retrieval.answering.evaluation import evaluate, load_questions
 from retrieval.retriever import Retriever
 from tests.conftest import DEV_QUESTIONS
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import rank_bm25
 
-from retrieval.scoring import BM25Params, BM25Scorer
+from retrieval.index.scoring import BM25Params, BM25Scorer
 
 REFERENCE = {"okapi": rank_bm25.BM25Okapi, "plus": rank_bm25.BM25Plus, "l": rank_bm25.BM25L}
 

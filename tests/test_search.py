@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from retrieval.articles import Article
-from retrieval.cleaning import looks_like_markup
-from retrieval.evaluation import comparable
+from retrieval.answering.evaluation import comparable
 from retrieval.retriever import Retriever
+from retrieval.text.article import Article
+from retrieval.text.cleaning import looks_like_markup
 
 
 @pytest.mark.parametrize(

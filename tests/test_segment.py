@@ -7,11 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.analysis import Analyzer
-from retrieval.articles import Article, iter_corpus
-from retrieval.index import CorpusIndex
-from retrieval.scoring import BM25Params
-from retrieval.segment import MERGE_FACTOR, Segment, analyze, merge_start
+from retrieval.index.corpus import iter_corpus
+from retrieval.index.corpus_index import CorpusIndex
+from retrieval.index.scoring import BM25Params
+from retrieval.index.segment import MERGE_FACTOR, Segment, analyze, merge_start
+from retrieval.text.analysis import Analyzer
+from retrieval.text.article import Article
 
 
 @pytest.mark.parametrize(

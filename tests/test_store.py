@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from retrieval import arrayfile
+from retrieval.index import arrayfile
+from retrieval.index.segment import FORMAT_VERSION
+from retrieval.index.store import MANIFEST
 from retrieval.retriever import Retriever
-from retrieval.segment import FORMAT_VERSION
 from retrieval.settings import Settings, load_settings
-from retrieval.store import MANIFEST
 
 
 def settings_for(corpus: Path, index: Path) -> Settings:

@@ -10,10 +10,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.replies import NO_MENTIONS, whisper
-from retrieval.articles import MAX_ARTICLE_BYTES, Article
+from retrieval.answering.render import escape
 from retrieval.errors import ArticleError
-from retrieval.inputs import from_bytes
-from retrieval.render import escape
+from retrieval.index.corpus import MAX_ARTICLE_BYTES
+from retrieval.intake.inputs import from_bytes
+from retrieval.text.article import Article
 
 if TYPE_CHECKING:
     from bot.client import StoryBot
@@ -83,7 +84,7 @@ class AddArticles(commands.Cog):
         return await asyncio.to_thread(from_bytes, file.filename, data)
 
     async def from_url(self, url: str) -> Article:
-        from retrieval.fetch import fetch_article
+        from retrieval.intake.fetch import fetch_article
 
         return await asyncio.to_thread(fetch_article, url.strip(), self.bot.settings.fetch)
 

@@ -10,8 +10,8 @@ import discord
 import pytest
 
 from bot.client import StoryBot
-from retrieval.articles import Article
 from retrieval.errors import ArticleError
+from retrieval.text.article import Article
 from tests.bot.helpers import FakeInteraction
 
 MakeBot = Callable[..., Awaitable[StoryBot]]
@@ -122,13 +122,13 @@ async def test_the_same_text_twice_is_refused(make_bot: MakeBot) -> None:
 async def test_a_url_is_fetched_and_added(
     make_bot: MakeBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import retrieval.fetch
+    import retrieval.intake.fetch
 
     def fake_fetch(url: str, settings: Any, overrides: Any = None) -> Article:
         assert url == "https://news.example/story"
         return Article(id="abc123", text="The ferry sank in calm water.", title="Ferry", url=url)
 
-    monkeypatch.setattr(retrieval.fetch, "fetch_article", fake_fetch)
+    monkeypatch.setattr(retrieval.intake.fetch, "fetch_article", fake_fetch)
     bot = await make_bot()
     interaction = await run_add(bot, member(manage=True), url=" https://news.example/story ")
     assert interaction.last("followup.send")["content"].startswith("Added `abc123` “Ferry”")
@@ -137,12 +137,12 @@ async def test_a_url_is_fetched_and_added(
 async def test_an_unreachable_url_is_a_private_error(
     make_bot: MakeBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import retrieval.fetch
+    import retrieval.intake.fetch
 
     def failing(url: str, settings: Any, overrides: Any = None) -> Article:
         raise ArticleError(f"{url}: unreachable (connection refused)")
 
-    monkeypatch.setattr(retrieval.fetch, "fetch_article", failing)
+    monkeypatch.setattr(retrieval.intake.fetch, "fetch_article", failing)
     bot = await make_bot()
     interaction = await run_add(bot, member(manage=True), url="https://down.example/")
     sent = interaction.sends()[-1]

@@ -8,8 +8,8 @@ import pytest
 
 from bot.client import StoryBot
 from bot.embeds import DESCRIPTION, answer_pages, fit, sources_pages
-from retrieval.answer import Answer, Result, Source
-from retrieval.render import (
+from retrieval.answering.answer import Answer, Result
+from retrieval.answering.render import (
     MAX_SOURCES,
     QUOTE_CHARS,
     build_reply,
@@ -20,6 +20,7 @@ from retrieval.render import (
 )
 from retrieval.retriever import ArticleInfo, Retriever
 from retrieval.settings import Settings
+from retrieval.text.article import Source
 from tests.bot.helpers import (
     assert_cannot_ping,
     assert_within_limits,

@@ -14,7 +14,7 @@ from discord.ext import commands
 from bot.client import StoryBot
 from bot.errors import APOLOGY
 from bot.paging import Pager
-from retrieval.render import NO_ANSWER, NO_ANSWER_HINT
+from retrieval.answering.render import NO_ANSWER, NO_ANSWER_HINT
 from retrieval.settings import Settings
 from tests.bot.helpers import (
     ASKABLE,

@@ -14,7 +14,7 @@ from discord import app_commands
 from bot.client import StoryBot
 from bot.errors import APOLOGY
 from bot.paging import Pager
-from retrieval.render import NO_ANSWER, build_reply, reply_text
+from retrieval.answering.render import NO_ANSWER, build_reply, reply_text
 from retrieval.settings import Settings
 from tests.bot.helpers import (
     ASKABLE,

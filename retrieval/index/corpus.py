@@ -1,76 +1,30 @@
-"""Articles: reading text, Markdown and JSONL files into cleaned Article records."""
+"""The corpus folder: text, Markdown and JSONL article files read into Article records.
+
+The folder is the source of truth the index is built from, so reading it lives with the
+index; intake writes new files in these formats.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import gzip
-import hashlib
 import json
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from retrieval import yamlfile
-from retrieval.cleaning import clean_text
 from retrieval.errors import ArticleError, CorpusError
+from retrieval.text.article import Article, content_id, make_article
 from retrieval.yamlfile import where_in_yaml
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 MAX_ARTICLE_BYTES = 5_000_000
-KNOWN_FIELDS = ("id", "title", "source", "url", "published")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
-
-
-@dataclass(frozen=True)
-class Article:
-    """One article: its cleaned text and what is known of where it comes from."""
-
-    id: str
-    text: str
-    title: str | None = None
-    source: str | None = None
-    url: str | None = None
-    published: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def label(self) -> str:
-        """A short human name: the title, else the id."""
-        return self.title or self.id
-
-
-def content_id(text: str) -> str:
-    """A stable id for an article that has none: a hash of its text."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def make_article(fields: dict[str, Any], raw_text: str, where: str, default_id: str) -> Article:
-    """Validate metadata and clean the text; raise ArticleError naming ``where``."""
-    text = clean_text(raw_text)
-    if not text.strip():
-        raise ArticleError(f"{where}: the article has no text")
-    meta: dict[str, str | None] = {}
-    for key in KNOWN_FIELDS:
-        value = fields.get(key)
-        if isinstance(value, (dt.date, dt.datetime)):
-            value = value.isoformat()
-        if value is not None and not isinstance(value, (str, int, float)):
-            raise ArticleError(f"{where}: '{key}' must be text, got {type(value).__name__}")
-        meta[key] = str(value).strip() if value is not None and str(value).strip() else None
-    article_id = meta.pop("id") or default_id
-    if not _ID.match(article_id):
-        raise ArticleError(
-            f"{where}: id {article_id!r} may use only letters, digits, '_', '-', '.'"
-        )
-    extra = {k: _plain(v) for k, v in fields.items() if k not in KNOWN_FIELDS and k != "text"}
-    return Article(id=article_id, text=text, extra=extra, **meta)
 
 
 def read_article_file(path: Path) -> Article:
@@ -191,14 +145,3 @@ def _default_id(path: Path) -> str:
             stem = stem[: -len(suffix)]
     cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-.") or "article"
     return cleaned[:128]
-
-
-def _plain(value: Any) -> Any:
-    """Front-matter values as JSON-safe data (dates become ISO strings)."""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value

@@ -10,14 +10,13 @@ from typing import TypeVar, overload
 
 import numpy as np
 
-from retrieval.analysis import Analyzer
-from retrieval.answer import Source
-from retrieval.articles import Article
 from retrieval.errors import ArticleError
-from retrieval.passages import Passage
-from retrieval.scoring import BM25Params, BM25Scorer
-from retrieval.segment import Analyzed, Segment
-from retrieval.workers import PARALLEL_MIN, Analysis
+from retrieval.index.scoring import BM25Params, BM25Scorer
+from retrieval.index.segment import Analyzed, Segment
+from retrieval.index.workers import PARALLEL_MIN, Analysis
+from retrieval.text.analysis import Analyzer
+from retrieval.text.article import Article, Source
+from retrieval.text.passages import Passage
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from retrieval.errors import StorybotError
-from retrieval.inputs import expand, is_url
+from retrieval.intake.inputs import expand, is_url
 
 
 def add_parsers(
@@ -35,7 +35,7 @@ def add_parsers(
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from retrieval.cli import open_retriever, settings_from
+    from retrieval.cli.main import open_retriever, settings_from
 
     overrides = {k: getattr(args, k) for k in ("title", "source", "url", "published")}
     if any(overrides.values()) and (len(args.inputs) != 1 or _is_bulk(args.inputs[0])):
@@ -68,7 +68,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from retrieval.cli import open_retriever
+    from retrieval.cli.main import open_retriever
 
     removed = open_retriever(args).remove(args.article_id)
     print(f"removed {removed.id} ({removed.file}, {removed.passages} passages)")

@@ -8,10 +8,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from retrieval.analysis import normalize
-from retrieval.answer import Answer
-from retrieval.cleaning import looks_like_markup
+from retrieval.answering.answer import Answer
 from retrieval.errors import EvalError
+from retrieval.text.analysis import normalize
+from retrieval.text.cleaning import looks_like_markup
 from retrieval.yamlfile import read_yaml
 
 

@@ -18,14 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from retrieval import yamlfile
-from retrieval.analysis import Analyzer
-from retrieval.articles import JSONL_SUFFIXES, Article, corpus_names, corpus_order, iter_corpus
 from retrieval.errors import ArticleError, CorpusError
-from retrieval.index import CorpusIndex
-from retrieval.locking import index_lock
-from retrieval.scoring import BM25Params
-from retrieval.segment import Analyzed, text_digest
-from retrieval.store import (
+from retrieval.index.corpus import JSONL_SUFFIXES, corpus_names, corpus_order, iter_corpus
+from retrieval.index.corpus_index import CorpusIndex
+from retrieval.index.locking import index_lock
+from retrieval.index.scoring import BM25Params
+from retrieval.index.segment import Analyzed, text_digest
+from retrieval.index.store import (
     MANIFEST,
     Manifest,
     atomic_write,
@@ -36,7 +35,9 @@ from retrieval.store import (
     save_all,
     stamp,
 )
-from retrieval.workers import Analysis
+from retrieval.index.workers import Analysis
+from retrieval.text.analysis import Analyzer
+from retrieval.text.article import Article
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from retrieval.analysis import Analyzer
-from retrieval.passages import Passage
-from retrieval.sentences import sentence_spans
+from retrieval.text.analysis import Analyzer
+from retrieval.text.passages import Passage
+from retrieval.text.sentences import sentence_spans
 
 ELLIPSIS = "…"
 

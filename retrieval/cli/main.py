@@ -9,11 +9,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from retrieval.answer import Answer
-from retrieval.cli_add import add_parsers
+from retrieval.answering.answer import Answer
+from retrieval.answering.evaluation import evaluate, load_questions
+from retrieval.answering.render import NO_ANSWER, build_reply, reply_text
+from retrieval.cli.corpus import add_parsers
 from retrieval.errors import StorybotError
-from retrieval.evaluation import evaluate, load_questions
-from retrieval.render import NO_ANSWER, build_reply, reply_text
 from retrieval.retriever import Retriever
 from retrieval.settings import Settings, load_settings
 

@@ -29,18 +29,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.analysis import Analyzer
-from retrieval.articles import (
-    corpus_names,
-    corpus_order,
-    iter_corpus,
-    read_corpus_file,
-)
 from retrieval.errors import CorpusError, IndexStoreError
-from retrieval.index import CorpusIndex
-from retrieval.locking import index_lock
-from retrieval.scoring import BM25Params
-from retrieval.segment import FORMAT_VERSION, Segment, merge_start
+from retrieval.index.corpus import corpus_names, corpus_order, iter_corpus, read_corpus_file
+from retrieval.index.corpus_index import CorpusIndex
+from retrieval.index.locking import index_lock
+from retrieval.index.scoring import BM25Params
+from retrieval.index.segment import FORMAT_VERSION, Segment, merge_start
+from retrieval.text.analysis import Analyzer
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +44,8 @@ MANIFEST = "manifest.json"
 # The modules whose code decides what is indexed: a saved index made by other
 # code is rebuilt rather than trusted. (The file format has FORMAT_VERSION.)
 _PIPELINE = (
-    "analysis", "articles", "cleaning", "irregular", "passages", "segment", "sentences",
-    "speakers", "stopwords",
+    "text/analysis", "text/article", "text/cleaning", "text/irregular", "text/passages",
+    "text/sentences", "text/speakers", "text/stopwords", "index/corpus", "index/segment",
 )  # fmt: skip
 
 FileStamp = tuple[str, int, int]
@@ -59,9 +54,9 @@ FileStamp = tuple[str, int, int]
 def pipeline_digest(analyzer: Analyzer) -> str:
     """A digest of the analyzer's settings and the code that turns articles into passages."""
     digest = hashlib.sha256(json.dumps(analyzer.describe(), sort_keys=True).encode())
-    here = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     for name in _PIPELINE:
-        digest.update((here / f"{name}.py").read_bytes())
+        digest.update((package / f"{name}.py").read_bytes())
     return digest.hexdigest()
 
 

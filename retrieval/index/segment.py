@@ -17,12 +17,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from retrieval import arrayfile
-from retrieval.analysis import WORD, Analyzer, fold
-from retrieval.articles import Article
-from retrieval.cleaning import clean_text
-from retrieval.passages import Passage, split_article
-from retrieval.postings import Int32Array, IntArray, PostingBlock
+from retrieval.index import arrayfile
+from retrieval.index.postings import Int32Array, IntArray, PostingBlock
+from retrieval.text.analysis import WORD, Analyzer, fold
+from retrieval.text.article import Article
+from retrieval.text.cleaning import clean_text
+from retrieval.text.passages import Passage, split_article
 
 FORMAT_VERSION = 3
 _NO = -1

@@ -5,31 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from retrieval.articles import Article
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where an excerpt comes from: what is known of its article."""
-
-    id: str
-    title: str | None = None
-    source: str | None = None
-    url: str | None = None
-    published: str | None = None
-
-    @classmethod
-    def of(cls, article: Article) -> Source:
-        return cls(article.id, article.title, article.source, article.url, article.published)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "source": self.source,
-            "url": self.url,
-            "published": self.published,
-        }
+from retrieval.text.article import Source
 
 
 @dataclass(frozen=True)

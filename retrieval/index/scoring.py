@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.errors import ConfigError
-from retrieval.postings import CountArray, Int32Array, IntArray, PostingBlock
+from retrieval.index.postings import CountArray, Int32Array, IntArray, PostingBlock
 
 FloatArray = npt.NDArray[np.float64]
 # Passage positions: int32 straight from the postings, int64 when numpy made them.

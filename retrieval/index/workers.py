@@ -14,9 +14,9 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 
-from retrieval.analysis import Analyzer
-from retrieval.articles import Article
-from retrieval.segment import Analyzed, analyze
+from retrieval.index.segment import Analyzed, analyze
+from retrieval.text.analysis import Analyzer
+from retrieval.text.article import Article
 
 # Fewer articles than this are not worth a process's start-up.
 PARALLEL_MIN = 200

@@ -16,10 +16,10 @@ from urllib.parse import urlsplit
 
 import trafilatura
 
-from retrieval import articles
-from retrieval.articles import Article, content_id, make_article
-from retrieval.cleaning import clean_text
 from retrieval.errors import ArticleError
+from retrieval.index import corpus
+from retrieval.text.article import Article, content_id, make_article
+from retrieval.text.cleaning import clean_text
 
 # "<meta charset=x>" and "<meta http-equiv=Content-Type content='text/html; charset=x'>"
 _META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
@@ -82,7 +82,7 @@ def html_to_article(
 def read_html_file(path: Path, overrides: dict[str, str | None] | None = None) -> Article:
     """An article from a saved HTML page (decoded by its BOM or <meta charset>, else UTF-8)."""
     where = str(path)
-    limit = articles.MAX_ARTICLE_BYTES
+    limit = corpus.MAX_ARTICLE_BYTES
     try:
         size = path.stat().st_size
         if size > limit:

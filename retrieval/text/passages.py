@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from retrieval.articles import Article
-from retrieval.sentences import sentence_spans
-from retrieval.speakers import (
+from retrieval.text.article import Article
+from retrieval.text.sentences import sentence_spans
+from retrieval.text.speakers import (
     Attribution,
     context_speaker,
     full_names,

@@ -6,16 +6,10 @@ import dataclasses
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from retrieval.articles import (
-    JSONL_SUFFIXES,
-    TEXT_SUFFIXES,
-    Article,
-    make_article,
-    read_article_file,
-    read_jsonl,
-)
 from retrieval.errors import ArticleError
+from retrieval.index.corpus import JSONL_SUFFIXES, TEXT_SUFFIXES, read_article_file, read_jsonl
 from retrieval.settings import FetchSettings
+from retrieval.text.article import Article, make_article
 
 HTML_SUFFIXES = (".html", ".htm")
 ADDABLE_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES
@@ -59,7 +53,7 @@ def from_file(path: Path, overrides: Overrides | None = None) -> Iterator[Articl
         return
     try:
         if name.endswith(HTML_SUFFIXES):
-            from retrieval.extract import read_html_file
+            from retrieval.intake.extract import read_html_file
 
             yield read_html_file(path, dict(overrides or {}))
         elif name.endswith(TEXT_SUFFIXES):
@@ -101,7 +95,7 @@ def with_overrides(article: Article, overrides: Overrides | None) -> Article:
 def _from_url(
     url: str, fetch: FetchSettings, overrides: Overrides | None
 ) -> Article | ArticleError:
-    from retrieval.fetch import fetch_article
+    from retrieval.intake.fetch import fetch_article
 
     try:
         return fetch_article(url, fetch, dict(overrides or {}))

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.analysis import normalize
-from retrieval.answer import Answer, Result, Source
-from retrieval.excerpts import make_excerpt
-from retrieval.index import CorpusIndex
-from retrieval.query import Query, analyze_query
-from retrieval.rerank import case_bonus, with_coverage
+from retrieval.answering.answer import Answer, Result
+from retrieval.answering.excerpts import make_excerpt
+from retrieval.answering.query import Query, analyze_query
+from retrieval.answering.rerank import case_bonus, with_coverage
+from retrieval.index.corpus_index import CorpusIndex
+from retrieval.text.analysis import normalize
+from retrieval.text.article import Source
 
 # How many top passages are looked at to fill top-k after merging duplicates.
 POOL_FACTOR = 8

@@ -11,8 +11,8 @@ from functools import lru_cache
 import Stemmer
 
 from retrieval.errors import ConfigError
-from retrieval.irregular import IRREGULAR
-from retrieval.stopwords import STOPWORDS
+from retrieval.text.irregular import IRREGULAR
+from retrieval.text.stopwords import STOPWORDS
 
 # Quotes, apostrophes and dashes that Unicode normalisation leaves distinct.
 _FOLD = str.maketrans(

@@ -7,8 +7,8 @@ import string
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from retrieval.analysis import WORD, Analyzer, normalize
-from retrieval.scoring import BM25Scorer
+from retrieval.index.scoring import BM25Scorer
+from retrieval.text.analysis import WORD, Analyzer, normalize
 
 _LETTERS = string.ascii_lowercase
 MIN_CORRECTED_LENGTH = 5

@@ -12,7 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from retrieval.answer import Answer, Result, Source
+from retrieval.answering.answer import Answer, Result
+from retrieval.text.article import Source
 
 NO_ANSWER = "I found nothing about that in the articles."
 NO_ANSWER_HINT = "Try other words, or see what the articles cover with /sources."

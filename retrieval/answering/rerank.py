@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from retrieval.analysis import WORD, Analyzer, fold
+from retrieval.text.analysis import WORD, Analyzer, fold
 
 CASE_WEIGHT = 1.0
 COVERAGE_WEIGHT = 2.0

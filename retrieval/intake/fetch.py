@@ -24,10 +24,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
-from retrieval.articles import Article, content_id, make_article
-from retrieval.cleaning import clean_text
 from retrieval.errors import ArticleError
-from retrieval.extract import (
+from retrieval.intake.extract import (
     _decode,
     _decode_html,
     _given,
@@ -36,6 +34,8 @@ from retrieval.extract import (
     read_html_file,
 )
 from retrieval.settings import FetchSettings
+from retrieval.text.article import Article, content_id, make_article
+from retrieval.text.cleaning import clean_text
 
 __all__ = ["fetch_article", "html_to_article", "read_html_file"]
 

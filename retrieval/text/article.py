@@ -1,0 +1,95 @@
+"""Articles and their sources: the records every room passes around, cleaned on creation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from retrieval.errors import ArticleError
+from retrieval.text.cleaning import clean_text
+
+KNOWN_FIELDS = ("id", "title", "source", "url", "published")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article: its cleaned text and what is known of where it comes from."""
+
+    id: str
+    text: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """A short human name: the title, else the id."""
+        return self.title or self.id
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an excerpt comes from: what is known of its article."""
+
+    id: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+
+    @classmethod
+    def of(cls, article: Article) -> Source:
+        return cls(article.id, article.title, article.source, article.url, article.published)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "source": self.source,
+            "url": self.url,
+            "published": self.published,
+        }
+
+
+def content_id(text: str) -> str:
+    """A stable id for an article that has none: a hash of its text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def make_article(fields: dict[str, Any], raw_text: str, where: str, default_id: str) -> Article:
+    """Validate metadata and clean the text; raise ArticleError naming ``where``."""
+    text = clean_text(raw_text)
+    if not text.strip():
+        raise ArticleError(f"{where}: the article has no text")
+    meta: dict[str, str | None] = {}
+    for key in KNOWN_FIELDS:
+        value = fields.get(key)
+        if isinstance(value, (dt.date, dt.datetime)):
+            value = value.isoformat()
+        if value is not None and not isinstance(value, (str, int, float)):
+            raise ArticleError(f"{where}: '{key}' must be text, got {type(value).__name__}")
+        meta[key] = str(value).strip() if value is not None and str(value).strip() else None
+    article_id = meta.pop("id") or default_id
+    if not _ID.match(article_id):
+        raise ArticleError(
+            f"{where}: id {article_id!r} may use only letters, digits, '_', '-', '.'"
+        )
+    extra = {k: _plain(v) for k, v in fields.items() if k not in KNOWN_FIELDS and k != "text"}
+    return Article(id=article_id, text=text, extra=extra, **meta)
+
+
+def _plain(value: Any) -> Any:
+    """Front-matter values as JSON-safe data (dates become ISO strings)."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
