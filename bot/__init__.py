@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.client import StoryBot
-from retrieval.settings import load_settings
+from retrieval import load_settings
 
 __all__ = ["StoryBot", "create_bot"]
 

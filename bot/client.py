@@ -5,24 +5,33 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 import discord
+from discord import app_commands
 from discord.ext import commands
 
-from bot.errors import StoryTree, report
+from bot.errors import report
 from bot.guards import Cooldown
-from bot.replies import reply_to
-from retrieval.answering.render import Reply, build_reply
-from retrieval.intake.ingest import AddReport
-from retrieval.retriever import Retriever
-from retrieval.settings import Settings
-from retrieval.text.article import Article
+from bot.replies import reply_to, whisper
+from retrieval import AddReport, Article, Reply, Retriever, Settings, build_reply
 
 log = logging.getLogger(__name__)
 
 EXTENSIONS = ("bot.cogs.ask", "bot.cogs.sources", "bot.cogs.help", "bot.cogs.add")
 DESCRIPTION = "Answers questions about a news story with quoted, sourced excerpts."
+
+
+class StoryTree(app_commands.CommandTree["StoryBot"]):
+    """The slash-command tree, whose errors go to the one handler."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[StoryBot], error: app_commands.AppCommandError
+    ) -> None:
+        original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+        name = interaction.command.qualified_name if interaction.command else "a command"
+        await report(original, f"/{name}", partial(whisper, interaction))
 
 
 class StoryBot(commands.Bot):

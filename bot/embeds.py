@@ -11,8 +11,7 @@ from collections.abc import Sequence
 
 import discord
 
-from retrieval.answering.render import ELLIPSIS, Reply, clip, escape, source_text
-from retrieval.retriever import ArticleInfo
+from retrieval import ELLIPSIS, ArticleInfo, Reply, clip, escape, source_text
 
 # Discord's limits, in characters (https://discord.com/developers/docs/resources/message).
 CONTENT = 2000

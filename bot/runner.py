@@ -10,7 +10,7 @@ import aiohttp
 import discord
 
 from bot.client import StoryBot
-from retrieval.settings import Settings
+from retrieval import Settings
 
 TOKEN_ENV = "DISCORD_TOKEN"
 

@@ -1,9 +1,26 @@
-"""storybot's retrieval library: articles, analysis, passages, index, search, excerpts.
+"""storybot's retrieval library: the one public API that the CLI and the bot use.
 
-It has no Discord dependency; the CLI and the bot are thin adapters over it.
+The library has no Discord dependency. Its rooms, each a subpackage, import only
+downwards: ``retriever`` → ``answering`` / ``intake`` → ``index`` → ``text``, and every
+room may use the foundation modules ``errors``, ``settings`` and ``yamlfile``.
+Adapters (``retrieval.cli``, ``bot``) import from here, never from a room.
 """
 
+from __future__ import annotations
+
 from retrieval.answering.answer import Answer, Result
+from retrieval.answering.evaluation import EvalQuestion, Outcome, Report, evaluate, load_questions
+from retrieval.answering.render import (
+    ELLIPSIS,
+    NO_ANSWER,
+    NO_ANSWER_HINT,
+    Reply,
+    build_reply,
+    clip,
+    escape,
+    reply_text,
+    source_text,
+)
 from retrieval.errors import (
     ArticleError,
     ConfigError,
@@ -12,18 +29,60 @@ from retrieval.errors import (
     IndexStoreError,
     StorybotError,
 )
-from retrieval.retriever import Retriever
-from retrieval.text.article import Source
+from retrieval.index.corpus import MAX_ARTICLE_BYTES
+from retrieval.intake.ingest import Added, AddReport, Progress
+from retrieval.intake.inputs import Overrides, expand, from_bytes, is_url
+from retrieval.retriever import ArticleInfo, Retriever
+from retrieval.settings import FetchSettings, Settings, load_settings
+from retrieval.text.article import Article, Source
 
 __all__ = [
+    "ELLIPSIS",
+    "MAX_ARTICLE_BYTES",
+    "NO_ANSWER",
+    "NO_ANSWER_HINT",
+    "AddReport",
+    "Added",
     "Answer",
+    "Article",
     "ArticleError",
+    "ArticleInfo",
     "ConfigError",
     "CorpusError",
     "EvalError",
+    "EvalQuestion",
+    "FetchSettings",
     "IndexStoreError",
+    "Outcome",
+    "Overrides",
+    "Progress",
+    "Reply",
+    "Report",
     "Result",
     "Retriever",
+    "Settings",
     "Source",
     "StorybotError",
+    "build_reply",
+    "clip",
+    "escape",
+    "evaluate",
+    "expand",
+    "fetch_article",
+    "from_bytes",
+    "is_url",
+    "load_questions",
+    "load_settings",
+    "reply_text",
+    "source_text",
 ]
+
+
+def fetch_article(
+    url: str, settings: FetchSettings, overrides: dict[str, str | None] | None = None
+) -> Article:
+    """Fetch an http(s) page and make an article of it (see ``retrieval.intake.fetch``)."""
+    # Imported on use: HTML extraction loads trafilatura and lxml, which most commands never need.
+    from retrieval.intake import fetch
+
+    return fetch.fetch_article(url, settings, overrides)

@@ -10,11 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.replies import NO_MENTIONS, whisper
-from retrieval.answering.render import escape
-from retrieval.errors import ArticleError
-from retrieval.index.corpus import MAX_ARTICLE_BYTES
-from retrieval.intake.inputs import from_bytes
-from retrieval.text.article import Article
+from retrieval import MAX_ARTICLE_BYTES, Article, ArticleError, escape, fetch_article, from_bytes
 
 if TYPE_CHECKING:
     from bot.client import StoryBot
@@ -84,8 +80,6 @@ class AddArticles(commands.Cog):
         return await asyncio.to_thread(from_bytes, file.filename, data)
 
     async def from_url(self, url: str) -> Article:
-        from retrieval.intake.fetch import fetch_article
-
         return await asyncio.to_thread(fetch_article, url.strip(), self.bot.settings.fetch)
 
 

@@ -16,7 +16,7 @@ from bot.replies import NO_MENTIONS, whisper, with_view
 
 if TYPE_CHECKING:
     from bot.client import StoryBot
-    from retrieval.retriever import ArticleInfo
+    from retrieval import ArticleInfo
 
 
 class Sources(commands.Cog):
