@@ -37,9 +37,10 @@ from anchors import TOP, FullFigures, SliceFigures, full_anchor, slice_anchors
 from memory import TreePeak
 
 ROOT = Path(__file__).resolve().parent.parent
-# The last line `storybot add` prints: "26331 added (966230 passages), 431 refused, in ..."
+# The last line `storybot add` prints:
+# "26331 articles added (966230 passages), 431 refused, in ..."
 SUMMARY = re.compile(
-    r"(?P<added>\d+) added \((?P<passages>\d+) passages\), (?P<refused>\d+) refused"
+    r"(?P<added>\d+) articles? added \((?P<passages>\d+) passages?\), (?P<refused>\d+) refused"
 )
 WARMUP = 5
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.client import StoryBot
+from bot.runner import run_bot
 from retrieval import load_settings
 
-__all__ = ["StoryBot", "create_bot"]
+__all__ = ["StoryBot", "create_bot", "run_bot"]
 
 
 def create_bot(

@@ -120,7 +120,7 @@ def test_bulk_jsonl_skips_bad_lines_and_reports_each(
     capsys.readouterr()
     assert add(config, str(path)) == 1
     out, err = capsys.readouterr()
-    assert "2 added" in out and "2 refused" in out
+    assert "2 articles added" in out and "2 refused" in out
     assert (
         "bulk.jsonl.gz:2: malformed JSON" in err
         and "bulk.jsonl.gz:3: 'text' must be a string" in err

@@ -7,6 +7,7 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from retrieval.answering.answer import Answer
 from retrieval.errors import EvalError
@@ -72,6 +73,42 @@ class Report:
         return [
             o for o in self.outcomes if (o.rank != 1 if o.question.in_scope else o.answer.found)
         ]
+
+    def to_dict(self, top_k: int) -> dict[str, Any]:
+        """The figures as `storybot eval --json` prints them (the same as ``lines``)."""
+        inside = self._in_scope()
+        lengths = self.excerpt_lengths()
+        kinds: dict[str, dict[str, Any]] = {}
+        for kind in sorted({o.question.kind for o in self.outcomes}):
+            group = [o for o in self.outcomes if o.question.kind == kind]
+            if group[0].question.in_scope:
+                kinds[kind] = {
+                    "n": len(group),
+                    "hit@1": self.hit_at(1, group),
+                    "hit@3": self.hit_at(3, group),
+                    "mrr": self.mrr(group),
+                }
+            else:
+                left = _share(group, lambda o: not o.answer.found)
+                kinds[kind] = {"n": len(group), "left_unanswered": left}
+        return {
+            "questions": len(self.outcomes),
+            "in_scope": len(inside),
+            "out_of_scope": len(self.outcomes) - len(inside),
+            "top_k": top_k,
+            "hit@1": self.hit_at(1),
+            "hit@3": self.hit_at(3),
+            "mrr": self.mrr(),
+            "in_scope_answered": self.answered(),
+            "out_of_scope_left_unanswered": self.abstained(),
+            "excerpts": {
+                "count": len(lengths),
+                "median_chars": statistics.median(lengths) if lengths else None,
+                "max_chars": max(lengths, default=None),
+                "with_markup": self.with_markup(),
+            },
+            "kinds": kinds,
+        }
 
     def lines(self, top_k: int) -> list[str]:
         """The report as printed by `storybot eval`."""

@@ -1,104 +1,164 @@
-"""`storybot add` and `storybot remove`: the corpus grows and shrinks from the terminal."""
+"""`storybot add`, `remove` and `sources`: the corpus grows, shrinks and is listed."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any
 
-from retrieval.errors import StorybotError
-from retrieval.intake.inputs import expand, is_url
+from retrieval import Added, ArticleInfo, StorybotError, expand, is_url
+from retrieval.cli.options import command, open_retriever, settings_from
+from retrieval.cli.output import echo, echo_json, plural, rate
+from retrieval.cli.progress import AddProgress
+
+if TYPE_CHECKING:
+    from retrieval.cli.options import Subcommands
+
+METADATA = ("title", "source", "url", "published")
 
 
-def add_parsers(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
-) -> None:
-    add = commands.add_parser(
-        "add", parents=[common], help="add articles: files, folders, .jsonl(.gz) or http(s) URLs"
+def add_parsers(commands: Subcommands) -> None:
+    add = command(
+        commands,
+        "add",
+        "add articles: files, folders, .jsonl(.gz) files or http(s) URLs",
+        """
+          storybot add story.md notes/ more.jsonl.gz
+          storybot add https://example.com/news/story.html --published 2013-11-06
+          storybot add new-articles/ --strict --json
+        """,
     )
-    add.add_argument("inputs", nargs="+", metavar="PATH|URL")
-    add.add_argument("--title", help="the article's title (one input only)")
-    add.add_argument("--source", help="the outlet (one input only)")
-    add.add_argument("--url", help="the article's URL (one input only)")
-    add.add_argument("--published", metavar="DATE", help="publication date (one input only)")
     add.add_argument(
-        "--strict", action="store_true", help="stop at the first bad article, adding nothing"
+        "inputs",
+        nargs="+",
+        metavar="PATH|URL",
+        help="an article file (.txt, .md, .html), a folder of them, a .jsonl(.gz) file, a URL",
     )
-    add.add_argument("--quiet", action="store_true", help="print only the summary and the refusals")
+    for key, what in zip(
+        METADATA,
+        ("the article's title", "its outlet", "its web address", "its publication date"),
+        strict=True,
+    ):
+        add.add_argument(
+            f"--{key}",
+            metavar="DATE" if key == "published" else key.upper(),
+            help=f"{what}, for a single file or URL (overrides what is found in it)",
+        )
+    add.add_argument(
+        "--strict", action="store_true", help="stop at the first bad article and add nothing"
+    )
+    add.add_argument(
+        "--quiet", action="store_true", help="print only the summary line and the refusals"
+    )
+    add.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object: {added: [{id, title, passages, file}], refused: [str], ...}",
+    )
     add.set_defaults(handler=cmd_add)
 
-    remove = commands.add_parser("remove", parents=[common], help="take an article out by its id")
-    remove.add_argument("article_id", metavar="ID")
+    remove = command(
+        commands,
+        "remove",
+        "take an article out of the corpus and the index by its id",
+        """
+          storybot remove 001_5b0c9ae72aa1523b
+          storybot remove ferry-story --json
+        """,
+    )
+    remove.add_argument("article_id", metavar="ID", help="the article's id, as `sources` lists it")
+    remove.add_argument("--json", action="store_true", help="print the removed article as JSON")
     remove.set_defaults(handler=cmd_remove)
+
+    sources = command(
+        commands,
+        "sources",
+        "list the indexed articles with their passage counts",
+        """
+          storybot sources
+          storybot sources --json
+          storybot sources --corpus my-story/ --index my-story/.index
+        """,
+    )
+    sources.add_argument(
+        "--json",
+        action="store_true",
+        help="print a JSON list: [{id, title, source, url, published, passages}] ([] if empty)",
+    )
+    sources.set_defaults(handler=cmd_sources)
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from retrieval.cli.main import open_retriever, settings_from
-
-    overrides = {k: getattr(args, k) for k in ("title", "source", "url", "published")}
+    overrides = {key: getattr(args, key) for key in METADATA}
     if any(overrides.values()) and (len(args.inputs) != 1 or _is_bulk(args.inputs[0])):
         raise StorybotError("--title, --source, --url and --published go with a single file or URL")
     settings = settings_from(args)
     retriever = open_retriever(args, allow_empty=True)
-    progress = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     started = time.perf_counter()
-    report = retriever.add(
-        expand(args.inputs, settings.fetch, overrides),
-        strict=args.strict,
-        progress=progress.update if progress else None,
-    )
-    if progress:
-        progress.close()
+    with AddProgress(sys.stderr) as progress:
+        report = retriever.add(
+            expand(args.inputs, settings.fetch, overrides),
+            strict=args.strict,
+            progress=progress.update,
+        )
     elapsed = time.perf_counter() - started
+    for refusal in report.refused:
+        print(f"storybot: refused: {refusal}", file=sys.stderr)
+    passages = sum(a.passages for a in report.added)
+    if args.json:
+        echo_json(
+            {
+                "added": [asdict(a) for a in report.added],
+                "refused": report.refused,
+                "passages": passages,
+                "seconds": round(elapsed, 3),
+            }
+        )
+        return 1 if report.refused else 0
     if not args.quiet:
         for added in report.added:
             title = f": {added.title}" if added.title else ""
-            print(f"added {added.id}{title} ({added.passages} passages)")
-    for refusal in report.refused:
-        print(f"storybot: refused: {refusal}", file=sys.stderr)
-    rate = len(report.added) / elapsed if elapsed > 0 else 0.0
-    passages = sum(a.passages for a in report.added)
-    print(
-        f"{len(report.added)} added ({passages} passages), {len(report.refused)} refused, "
-        f"in {elapsed:.1f} s ({rate:.0f} articles/s)"
+            echo(f"added {added.id}{title} ({plural(added.passages, 'passage')})")
+    echo(
+        f"{plural(len(report.added), 'article')} added ({plural(passages, 'passage')}), "
+        f"{len(report.refused)} refused, in {elapsed:.1f} s"
+        f"{rate(len(report.added), elapsed, 'articles')}"
     )
     return 1 if report.refused else 0
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from retrieval.cli.main import open_retriever
-
-    removed = open_retriever(args).remove(args.article_id)
-    print(f"removed {removed.id} ({removed.file}, {removed.passages} passages)")
+    removed: Added = open_retriever(args).remove(args.article_id)
+    if args.json:
+        echo_json({"removed": asdict(removed)})
+    else:
+        echo(f"removed {removed.id} ({removed.file}, {plural(removed.passages, 'passage')})")
     return 0
 
 
-def _is_bulk(value: str) -> bool:
+def cmd_sources(args: argparse.Namespace) -> int:
+    infos = open_retriever(args, allow_empty=True).articles()
+    if args.json:
+        echo_json([_row(info) for info in infos], indent=2)
+        return 0
+    for info in infos:
+        s = info.source
+        known = [v for v in (s.source, s.title, s.published, s.url) if v]
+        metadata = " · ".join(known) or "(no metadata)"
+        echo(f"{s.id}  {metadata}  [{plural(info.passages, 'passage')}]")
+    total = sum(i.passages for i in infos)
+    echo(f"{plural(len(infos), 'article')}, {plural(total, 'passage')}")
+    return 0
 
+
+def _row(info: ArticleInfo) -> dict[str, Any]:
+    return {**info.source.to_dict(), "passages": info.passages}
+
+
+def _is_bulk(value: str) -> bool:
     return not is_url(value) and (
         Path(value).is_dir() or value.lower().endswith((".jsonl", ".jsonl.gz"))
     )
-
-
-class ProgressBar:
-    """A one-line progress report on a terminal: articles done, refused, and the rate."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.started = time.perf_counter()
-        self.last = 0.0
-
-    def update(self, done: int, refused: int) -> None:
-        now = time.perf_counter()
-        if now - self.last < 0.2:
-            return
-        self.last = now
-        rate = done / (now - self.started) if now > self.started else 0.0
-        self.stream.write(f"\r{done} articles added, {refused} refused, {rate:.0f} articles/s ")
-        self.stream.flush()
-
-    def close(self) -> None:
-        self.stream.write("\n")
-        self.stream.flush()

@@ -1,0 +1,102 @@
+"""`storybot ask` and `storybot chat`: questions in, excerpts with their sources out."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from retrieval import NO_ANSWER, Answer, StorybotError, build_reply, reply_text
+from retrieval.cli.options import command, open_retriever, top_k
+from retrieval.cli.output import echo, echo_json
+
+if TYPE_CHECKING:
+    from retrieval.cli.options import Subcommands
+
+
+def add_parsers(commands: Subcommands) -> None:
+    ask = command(
+        commands,
+        "ask",
+        "answer a question with the best excerpts and their sources",
+        """
+          storybot ask "Who urged Ford to take a leave?"
+          storybot ask "Who is Ford's driver?" --json --top-k 5
+          printf 'Who is the deputy mayor?\\nWhat did Kelly say?\\n' | storybot ask -
+        """,
+    )
+    ask.add_argument(
+        "question",
+        help='the question, or "-" to read one question per line from stdin (the index loads once)',
+    )
+    ask.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object per question: {query, results: [{excerpt, score, sources}]}",
+    )
+    ask.add_argument(
+        "--top-k", type=top_k, metavar="N", help="how many excerpts, 1-25 (default: the config's)"
+    )
+    ask.set_defaults(handler=cmd_ask)
+
+    chat = command(
+        commands,
+        "chat",
+        "ask interactively; prints exactly what the bot would post",
+        """
+          storybot chat
+          echo "Who urged Ford to take a leave?" | storybot chat
+        """,
+    )
+    chat.set_defaults(handler=cmd_chat)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from_stdin = args.question == "-"
+    if not from_stdin and not args.question.strip():
+        raise StorybotError("the question is empty")
+    retriever = open_retriever(args)
+    for line in sys.stdin if from_stdin else [args.question]:
+        question = line.strip()
+        if args.json:
+            answer = retriever.ask(question, top_k=args.top_k) if question else Answer(question)
+            echo_json(answer.to_dict())
+        elif question:
+            if from_stdin:
+                echo(f"Q: {question}")
+            echo(format_answer(retriever.ask(question, top_k=args.top_k)))
+    return 0
+
+
+def format_answer(answer: Answer) -> str:
+    """An answer for a terminal: numbered excerpts, each followed by its sources."""
+    if not answer.found:
+        return f"{NO_ANSWER}\n"
+    lines = []
+    for rank, result in enumerate(answer.results, start=1):
+        excerpt = result.excerpt.replace("\n", "\n   ")
+        lines.append(f"{rank}. {excerpt}")
+        for source in result.sources:
+            known = [v for v in (source.source, source.title, source.published, source.url) if v]
+            lines.append(f"   — {' · '.join([*known, source.id])}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    retriever = open_retriever(args)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        echo("Ask about the story (an empty line or Ctrl-D quits).")
+    while True:
+        try:
+            line = input("you> " if interactive else "")
+        except EOFError:
+            break
+        if not line.strip():
+            if interactive:
+                break
+            continue
+        echo(reply_text(build_reply(retriever.ask(line.strip()))))
+        echo()
+    return 0
