@@ -1,4 +1,4 @@
-"""storybot on Discord: a thin adapter over the retrieval library."""
+"""storybot on Discord: an adapter over the public API in ``retrieval`` (never a room)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,6 @@
+"""Text analysis: what an article is and how its words become index terms.
+
+Holds the Article and Source records, cleaning, sentence boundaries, the analyzer
+(stopwords, irregular verbs, stemming, spelling variants), speakers and passages.
+May import only the foundation (``retrieval.errors``, ``settings``, ``yamlfile``).
+"""
