@@ -180,8 +180,7 @@ def stage_index(source: Path, config: Path, workdir: Path, articles: int) -> Ind
 
 def serve(config: Path, queries: Path) -> dict[str, float]:
     """In the child: open the index, answer every question, report as JSON on stdout."""
-    from retrieval.retriever import Retriever
-    from retrieval.settings import load_settings
+    from retrieval import Retriever, load_settings
 
     settings = load_settings(config)
     start = time.perf_counter()
@@ -269,8 +268,7 @@ def stage_anchors(
     config: Path, queries: Path, count: int
 ) -> tuple[FullFigures | None, SliceFigures]:
     """The anchors, on the saved index's own passages and tokens."""
-    from retrieval.retriever import Retriever
-    from retrieval.settings import load_settings
+    from retrieval import Retriever, load_settings
 
     index = Retriever.from_settings(load_settings(config)).index
     questions = [index.analyzer.terms(q) for q in read_questions(queries)]
@@ -355,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     params["workdir"] = str(workdir)
     print(f"workdir {workdir}", flush=True)
     source, config, articles = prepare(corpus, args.limit_articles, workdir)
-    from retrieval.settings import load_settings
+    from retrieval import load_settings
 
     settings = load_settings(config)
     params["bm25"] = {k: getattr(settings.retrieval, k) for k in ("model", "k1", "b", "epsilon")}

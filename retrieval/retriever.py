@@ -95,7 +95,7 @@ class Retriever:
         strict: bool = False,
         progress: Progress | None = None,
     ) -> AddReport:
-        """Add articles to the corpus and the index (see ``retrieval.ingest``)."""
+        """Add articles to the corpus and the index (see ``retrieval.intake.ingest``)."""
         corpus, index_dir = self._folders()
         index = self.index
         report = add_articles(
