@@ -227,7 +227,7 @@ def new_article(name: str) -> str:
 
 def add_one(retriever: Any) -> dict[str, Any]:
     """Add one new article to the served index (as the bot's /add does) and ask about it."""
-    from retrieval.index.corpus import read_article_file
+    from retrieval.storage.corpus import read_article_file
 
     path = Path(tempfile.mkdtemp()) / "zyxwenbridge.md"
     path.write_text(new_article("Zyxwenbridge"), encoding="utf-8")

@@ -29,11 +29,11 @@ from retrieval.errors import (
     IndexStoreError,
     StorybotError,
 )
-from retrieval.index.corpus import MAX_ARTICLE_BYTES
 from retrieval.intake.ingest import Added, AddReport, Progress
 from retrieval.intake.inputs import Overrides, expand, from_bytes, is_url
 from retrieval.retriever import ArticleInfo, Retriever
 from retrieval.settings import FetchSettings, Settings, load_settings
+from retrieval.storage.corpus import MAX_ARTICLE_BYTES
 from retrieval.text.article import Article, Source
 
 __all__ = [

@@ -12,10 +12,10 @@ from retrieval.answering.search import SearchOptions, search
 from retrieval.errors import ArticleError, IndexStoreError
 from retrieval.index.corpus_index import CorpusIndex
 from retrieval.index.scoring import BM25Params
-from retrieval.index.store import MANIFEST, open_index, read_segment, saved_segments
 from retrieval.index.workers import cpu_workers
 from retrieval.intake.ingest import Added, AddReport, Progress, add_articles, remove_article
 from retrieval.settings import Settings
+from retrieval.storage.store import MANIFEST, open_index, read_segment, saved_segments
 from retrieval.text.analysis import Analyzer
 from retrieval.text.article import Article, Source
 

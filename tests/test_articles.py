@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.errors import ArticleError, CorpusError
-from retrieval.index.corpus import iter_corpus, read_article_file, read_jsonl
+from retrieval.storage.corpus import iter_corpus, read_article_file, read_jsonl
 from retrieval.text.article import Article
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from retrieval.index.corpus import read_article_file
+from retrieval.storage.corpus import read_article_file
 from retrieval.text.cleaning import clean_text, looks_like_markup
 from tests.conftest import SEEDS
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from retrieval.index.corpus import MAX_ARTICLE_BYTES
 from retrieval.intake.fetch import html_to_article, read_html_file
+from retrieval.storage.corpus import MAX_ARTICLE_BYTES
 from retrieval.text.article import content_id
 from tests.pages import (
     AROUND,

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from retrieval.cli import main
-from retrieval.index.store import MANIFEST, Manifest
 from retrieval.intake.inputs import expand
 from retrieval.retriever import Retriever
 from retrieval.settings import load_settings
+from retrieval.storage.store import MANIFEST, Manifest
 from tests.ingesting import add, jsonl, snapshot, story
 
 BAD_FILES = {
@@ -46,10 +46,10 @@ def test_oversized_file_is_refused(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    import retrieval.index.corpus
+    import retrieval.storage.corpus
 
     config, corpus, index = ready
-    monkeypatch.setattr(retrieval.index.corpus, "MAX_ARTICLE_BYTES", 100)
+    monkeypatch.setattr(retrieval.storage.corpus, "MAX_ARTICLE_BYTES", 100)
     path = tmp_path / "big.txt"
     path.write_text("word " * 100, encoding="utf-8")
     before = snapshot(corpus, index)

@@ -7,9 +7,9 @@ import signal
 import time
 from pathlib import Path
 
-from retrieval.index.corpus import corpus_files
 from retrieval.retriever import Retriever
 from retrieval.settings import load_settings
+from retrieval.storage.corpus import corpus_files
 from tests.ingesting import GOOD, add, cli, jsonl, story
 
 

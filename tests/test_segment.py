@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.index.corpus import iter_corpus
 from retrieval.index.corpus_index import CorpusIndex
 from retrieval.index.scoring import BM25Params
 from retrieval.index.segment import MERGE_FACTOR, Segment, analyze, merge_start
+from retrieval.storage.corpus import iter_corpus
 from retrieval.text.analysis import Analyzer
 from retrieval.text.article import Article
 

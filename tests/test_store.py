@@ -11,9 +11,9 @@ import pytest
 
 from retrieval.index import arrayfile
 from retrieval.index.segment import FORMAT_VERSION
-from retrieval.index.store import MANIFEST
 from retrieval.retriever import Retriever
 from retrieval.settings import Settings, load_settings
+from retrieval.storage.store import MANIFEST
 
 
 def settings_for(corpus: Path, index: Path) -> Settings:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import trafilatura
 
 from retrieval.errors import ArticleError
-from retrieval.index import corpus
+from retrieval.storage import corpus
 from retrieval.text.article import Article, content_id, make_article
 from retrieval.text.cleaning import clean_text
 

@@ -19,12 +19,13 @@ from typing import Any
 
 from retrieval import yamlfile
 from retrieval.errors import ArticleError, CorpusError
-from retrieval.index.corpus import JSONL_SUFFIXES, corpus_names, corpus_order, iter_corpus
 from retrieval.index.corpus_index import CorpusIndex
-from retrieval.index.locking import index_lock
 from retrieval.index.scoring import BM25Params
 from retrieval.index.segment import Analyzed, text_digest
-from retrieval.index.store import (
+from retrieval.index.workers import Analysis
+from retrieval.storage.corpus import JSONL_SUFFIXES, corpus_names, corpus_order, iter_corpus
+from retrieval.storage.locking import index_lock
+from retrieval.storage.store import (
     MANIFEST,
     Manifest,
     atomic_write,
@@ -35,7 +36,6 @@ from retrieval.index.store import (
     save_all,
     stamp,
 )
-from retrieval.index.workers import Analysis
 from retrieval.text.analysis import Analyzer
 from retrieval.text.article import Article
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from retrieval.errors import ArticleError
-from retrieval.index.corpus import JSONL_SUFFIXES, TEXT_SUFFIXES, read_article_file, read_jsonl
 from retrieval.settings import FetchSettings
+from retrieval.storage.corpus import JSONL_SUFFIXES, TEXT_SUFFIXES, read_article_file, read_jsonl
 from retrieval.text.article import Article, make_article
 
 HTML_SUFFIXES = (".html", ".htm")

@@ -30,11 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.errors import CorpusError, IndexStoreError
-from retrieval.index.corpus import corpus_names, corpus_order, iter_corpus, read_corpus_file
 from retrieval.index.corpus_index import CorpusIndex
-from retrieval.index.locking import index_lock
 from retrieval.index.scoring import BM25Params
 from retrieval.index.segment import FORMAT_VERSION, Segment, merge_start
+from retrieval.storage.corpus import corpus_names, corpus_order, iter_corpus, read_corpus_file
+from retrieval.storage.locking import index_lock
 from retrieval.text.analysis import Analyzer
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ MANIFEST = "manifest.json"
 # code is rebuilt rather than trusted. (The file format has FORMAT_VERSION.)
 _PIPELINE = (
     "text/analysis", "text/article", "text/cleaning", "text/irregular", "text/passages",
-    "text/sentences", "text/speakers", "text/stopwords", "index/corpus", "index/segment",
+    "text/sentences", "text/speakers", "text/stopwords", "storage/corpus", "index/segment",
 )  # fmt: skip
 
 FileStamp = tuple[str, int, int]
