@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Union
 
+import Stemmer
+
 from retrieval.errors import ConfigError
 from retrieval.yamlfile import read_yaml
 
@@ -40,12 +42,12 @@ class RetrievalSettings:
     """The BM25 model, its parameters and when to answer at all."""
 
     model: Model = "okapi"
-    k1: float = 1.2
-    b: float = 0.75
+    k1: float = 0.9
+    b: float = 0.5
     epsilon: float = 0.25
     delta: float | None = None
     top_k: int = 3
-    min_coverage: float = 0.45
+    min_coverage: float = 0.35
 
 
 @dataclass(frozen=True)
@@ -102,25 +104,51 @@ class Settings:
         )
 
 
-_CHECKS: dict[str, tuple[typing.Callable[[Any], bool], str]] = {
-    "analysis.workers": (lambda v: 0 <= v <= 64, "must be between 0 and 64"),
-    "retrieval.k1": (lambda v: v >= 0, "must be >= 0"),
-    "retrieval.b": (lambda v: 0 <= v <= 1, "must be between 0 and 1"),
-    "retrieval.epsilon": (lambda v: v >= 0, "must be >= 0"),
-    "retrieval.delta": (lambda v: v is None or v >= 0, "must be >= 0"),
-    "retrieval.top_k": (lambda v: 1 <= v <= 25, "must be between 1 and 25"),
-    "retrieval.min_coverage": (lambda v: 0 <= v <= 1, "must be between 0 and 1"),
-    "excerpts.target_chars": (lambda v: 80 <= v <= 400, "must be between 80 and 400"),
-    "excerpts.max_chars": (lambda v: 80 <= v <= 400, "must be between 80 and 400"),
-    "fetch.timeout_seconds": (lambda v: 0 < v <= 120, "must be between 0 and 120"),
-    "fetch.max_bytes": (lambda v: 1000 <= v <= 50_000_000, "must be between 1000 and 50000000"),
-    "bot.prefix": (lambda v: bool(v.strip()), "must not be empty"),
-    "bot.cooldown_seconds": (lambda v: v >= 0, "must be >= 0"),
-    "bot.max_question_chars": (lambda v: 10 <= v <= 2000, "must be between 10 and 2000"),
+@dataclass(frozen=True)
+class Range:
+    """The values a number may take; ``open_low`` excludes the lower bound itself."""
+
+    low: float | None = None
+    high: float | None = None
+    open_low: bool = False
+
+    def allows(self, value: float) -> bool:
+        if self.low is not None and (value <= self.low if self.open_low else value < self.low):
+            return False
+        return self.high is None or value <= self.high
+
+    def rule(self) -> str:
+        """The rule in words: "must be greater than 0 and at most 120"."""
+        parts = []
+        if self.low is not None:
+            parts.append(f"{'greater than' if self.open_low else 'at least'} {_number(self.low)}")
+        if self.high is not None:
+            parts.append(f"at most {_number(self.high)}")
+        return "must be " + " and ".join(parts)
+
+
+_RANGES: dict[str, Range] = {
+    "analysis.workers": Range(0, 64),
+    "retrieval.k1": Range(0),
+    "retrieval.b": Range(0, 1),
+    "retrieval.epsilon": Range(0),
+    "retrieval.delta": Range(0),
+    "retrieval.top_k": Range(1, 25),
+    "retrieval.min_coverage": Range(0, 1),
+    "excerpts.target_chars": Range(80, 400),
+    "excerpts.max_chars": Range(80, 400),
+    "fetch.timeout_seconds": Range(0, 120, open_low=True),
+    "fetch.max_bytes": Range(1000, 50_000_000),
+    "bot.cooldown_seconds": Range(0),
+    "bot.max_question_chars": Range(10, 2000),
     # A slash command's reply can only be edited for 15 minutes after the question.
-    "bot.page_timeout_seconds": (lambda v: 0 < v <= 840, "must be between 0 and 840"),
-    "bot.pages": (lambda v: 1 <= v <= 10, "must be between 1 and 10"),
+    "bot.page_timeout_seconds": Range(0, 840, open_low=True),
+    "bot.pages": Range(1, 10),
 }
+
+
+# Where the folders are, relative to the config file, when it doesn't say.
+_DEFAULT_PATHS = {"corpus": "../seeds", "index": "../.storybot/index"}
 
 
 def config_path(explicit: str | Path | None = None) -> Path:
@@ -140,10 +168,10 @@ def load_settings(path: str | Path | None = None) -> Settings:
     if not isinstance(raw, dict):
         raise ConfigError(f"{file}: the top level must be a mapping of keys to values")
     values = _build(Settings, raw, "", file)
+    _cross_check(values, file)
     base = file.resolve().parent
-    for key in ("corpus", "index"):
-        if key in raw:
-            values[key] = (base / values[key]).resolve()
+    for key, default in _DEFAULT_PATHS.items():
+        values[key] = (base / values.get(key, default)).resolve()
     return Settings(**values, source=file.resolve())
 
 
@@ -157,10 +185,34 @@ def _build(cls: type, raw: dict[str, Any], prefix: str, file: Path) -> dict[str,
             known = ", ".join(sorted(fields))
             raise ConfigError(f"{file}: unknown key '{dotted}' (known here: {known})")
         values[key] = _convert(hints[key], value, dotted, file)
-        check = _CHECKS.get(dotted)
-        if check and values[key] is not None and not check[0](values[key]):
-            raise ConfigError(f"{file}: '{dotted}' {check[1]}, got {value!r}")
+        problem = _problem(dotted, values[key])
+        if problem:
+            raise ConfigError(f"{file}: '{dotted}' {problem}, got {value!r}")
     return values
+
+
+def _problem(key: str, value: Any) -> str | None:
+    """The rule a converted value breaks, or None."""
+    if value is None:
+        return None
+    limits = _RANGES.get(key)
+    if limits is not None and not limits.allows(value):
+        return limits.rule()
+    if key == "bot.prefix" and not value.strip():
+        return "must not be empty"
+    if key == "analysis.stemmer" and value not in Stemmer.algorithms():
+        return f"must be a Snowball language ({', '.join(Stemmer.algorithms())}) or null"
+    return None
+
+
+def _cross_check(values: dict[str, Any], file: Path) -> None:
+    """Rules between keys, checked once each section is valid on its own."""
+    excerpts = values.get("excerpts")
+    if isinstance(excerpts, ExcerptSettings) and excerpts.target_chars > excerpts.max_chars:
+        raise ConfigError(
+            f"{file}: 'excerpts.target_chars' must be at most 'excerpts.max_chars' "
+            f"({excerpts.max_chars}), got {excerpts.target_chars}"
+        )
 
 
 def _convert(hint: Any, value: Any, key: str, file: Path) -> Any:
@@ -198,6 +250,10 @@ def _name(hint: Any) -> str:
     return {str: "a string", int: "an integer", float: "a number", bool: "true or false"}.get(
         hint, str(hint)
     )
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _kind(value: Any) -> str:

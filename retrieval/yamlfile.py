@@ -9,6 +9,16 @@ import yaml
 
 from retrieval.errors import StorybotError
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class DuplicateKeyError(yaml.constructor.ConstructorError):
+    """A mapping that gives the same key twice: the second would silently win."""
+
+    def __init__(self, key: Any, mark: yaml.Mark | None) -> None:
+        super().__init__(problem=f"duplicate key {key!r}", problem_mark=mark)
+        self.key = key
+
 
 def where_in_yaml(exc: yaml.YAMLError, first_line: int = 1) -> str:
     """ " at line N" for a YAML error that knows its position, else ""."""
@@ -16,19 +26,57 @@ def where_in_yaml(exc: yaml.YAMLError, first_line: int = 1) -> str:
     return f" at line {mark.line + first_line}" if mark is not None else ""
 
 
-# libyaml's parser and emitter where PyYAML was built with them: same documents, far faster.
-SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def yaml_problem(exc: yaml.YAMLError, what: str, first_line: int = 1) -> str:
+    """What is wrong, where: "duplicate key 'x' at line 3", else "<what> at line 3"."""
+    if isinstance(exc, DuplicateKeyError):
+        return f"duplicate key {exc.key!r}{where_in_yaml(exc, first_line)}"
+    return f"{what}{where_in_yaml(exc, first_line)}"
+
+
+class _NoDuplicates:
+    """A constructor mixin that refuses a key given twice in one mapping."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if key_node.tag == _MERGE_TAG:
+                continue  # "<<: *base" merges in keys that may be overridden on purpose
+            key = self.construct_object(key_node, deep=True)  # type: ignore[attr-defined]
+            try:
+                duplicate = key in seen
+            except TypeError:
+                continue  # an unhashable key: SafeConstructor reports it itself
+            if duplicate:
+                raise DuplicateKeyError(key, key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)  # type: ignore[misc, no-any-return]
+
+
+class _PySafeLoader(_NoDuplicates, yaml.SafeLoader):
+    """The pure-Python safe loader, refusing duplicate keys."""
+
+
+_CBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _FastSafeLoader(_NoDuplicates, _CBase):  # type: ignore[valid-type, misc]
+    """libyaml's parser where PyYAML was built with it: same documents, far faster."""
+
+
+SafeLoader: type[yaml.SafeLoader] = _FastSafeLoader
 SafeDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def load(text: str) -> Any:
-    """Safely parse YAML text (no tags that construct objects)."""
+    """Safely parse YAML text (no tags that construct objects, no key given twice)."""
     loader = SafeLoader(text)
     try:
         return loader.get_single_data()
+    except DuplicateKeyError:
+        raise
     except yaml.YAMLError:
         # The pure-Python parser says where the problem is the way users read it.
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_PySafeLoader)
     finally:
         loader.dispose()
 
@@ -47,4 +95,4 @@ def read_yaml(path: Path, error: type[StorybotError], what: str = "file") -> Any
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"{path}: cannot read {what} ({exc})") from None
     except yaml.YAMLError as exc:
-        raise error(f"{path}: invalid YAML{where_in_yaml(exc)}") from None
+        raise error(f"{path}: {yaml_problem(exc, 'invalid YAML')}") from None

@@ -28,6 +28,21 @@ def test_empty_file_gives_defaults(tmp_path: Path) -> None:
     assert settings.retrieval == Settings().retrieval
 
 
+def test_default_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:
+    """Without corpus or index keys, the documented defaults are read from the file's folder."""
+    config = tmp_path / "conf" / "c.yaml"
+    config.parent.mkdir()
+    config.write_text("", encoding="utf-8")
+    settings = load_settings(config)
+    assert settings.corpus == (tmp_path / "seeds").resolve()
+    assert settings.index == (tmp_path / ".storybot" / "index").resolve()
+
+
+def test_defaults_are_the_documented_ones(tmp_path: Path) -> None:
+    """An empty file gives what the project's config file (and the README) say."""
+    assert load_settings(write(tmp_path, "")).retrieval == load_settings().retrieval
+
+
 def test_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:
     settings = load_settings(write(tmp_path, "corpus: articles\nindex: ../idx\n"))
     assert settings.corpus == (tmp_path / "articles").resolve()
@@ -55,19 +70,33 @@ def test_values_are_converted_and_kept(tmp_path: Path) -> None:
         ("retrieval: {k1: fast}", "'retrieval.k1' must be a number, got a string"),
         ("retrieval: {top_k: 2.5}", "'retrieval.top_k' must be an integer"),
         ("retrieval: {top_k: true}", "'retrieval.top_k' must be an integer"),
-        ("retrieval: {top_k: 0}", "'retrieval.top_k' must be between 1 and 25"),
+        ("retrieval: {top_k: 0}", "'retrieval.top_k' must be at least 1 and at most 25, got 0"),
         ("retrieval: {model: bm99}", "'retrieval.model' must be one of okapi, plus, l"),
-        ("retrieval: {b: 2}", "'retrieval.b' must be between 0 and 1"),
+        ("retrieval: {b: 2}", "'retrieval.b' must be at least 0 and at most 1, got 2"),
         ("retrieval: 3", "'retrieval' must be a mapping"),
         ("analysis: {stopwords: 'yes'}", "'analysis.stopwords' must be true or false"),
         ("bot: {allowed_channels: 5}", "'bot.allowed_channels' must be a list"),
         ("bot: {allowed_channels: [x]}", "'bot.allowed_channels' must be an integer"),
-        ("excerpts: {max_chars: 1000}", "'excerpts.max_chars' must be between 80 and 400"),
+        ("excerpts: {max_chars: 1000}", "'excerpts.max_chars' must be at least 80 and at most 400, got 1000"),
         ("corpus: [a]", "'corpus' must be a string"),
         ("- a list", "top level must be a mapping"),
         ("retrieval: {k1: [unclosed", "invalid YAML at line 1"),
         ("bot:\n  token: abc", "unknown key 'bot.token'"),
         ("!!python/object/apply:os.system ['true']", "invalid YAML"),
+        # The second value would silently win: the key is named with its line.
+        ("retrieval:\n  k1: 1\n  k1: 2\n", "duplicate key 'k1' at line 3"),
+        ("corpus: a\nindex: b\ncorpus: c\n", "duplicate key 'corpus' at line 3"),
+        # The rule broken is stated: 0 fails because it is excluded.
+        (
+            "fetch: {timeout_seconds: 0}",
+            "'fetch.timeout_seconds' must be greater than 0 and at most 120, got 0",
+        ),
+        ("retrieval: {k1: -1}", "'retrieval.k1' must be at least 0, got -1"),
+        ("analysis: {stemmer: klingon}", "'analysis.stemmer' must be a Snowball language"),
+        (
+            "excerpts: {target_chars: 390, max_chars: 100}",
+            "'excerpts.target_chars' must be at most 'excerpts.max_chars' (100), got 390",
+        ),
     ],
 )
 def test_invalid_config_names_key_and_file(tmp_path: Path, text: str, message: str) -> None:

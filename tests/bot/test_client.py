@@ -91,10 +91,10 @@ async def test_a_failed_sync_is_logged_and_not_fatal(
 @pytest.mark.parametrize(
     ("yaml", "message"),
     [
-        ("bot: {pages: 0}", "'bot.pages' must be between 1 and 10"),
+        ("bot: {pages: 0}", "'bot.pages' must be at least 1 and at most 10, got 0"),
         (
             "bot: {page_timeout_seconds: 900}",
-            "'bot.page_timeout_seconds' must be between 0 and 840",
+            "'bot.page_timeout_seconds' must be greater than 0 and at most 840, got 900",
         ),
     ],
 )
