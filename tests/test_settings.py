@@ -77,7 +77,10 @@ def test_values_are_converted_and_kept(tmp_path: Path) -> None:
         ("analysis: {stopwords: 'yes'}", "'analysis.stopwords' must be true or false"),
         ("bot: {allowed_channels: 5}", "'bot.allowed_channels' must be a list"),
         ("bot: {allowed_channels: [x]}", "'bot.allowed_channels' must be an integer"),
-        ("excerpts: {max_chars: 1000}", "'excerpts.max_chars' must be at least 80 and at most 400, got 1000"),
+        (
+            "excerpts: {max_chars: 1000}",
+            "'excerpts.max_chars' must be at least 80 and at most 400, got 1000",
+        ),
         ("corpus: [a]", "'corpus' must be a string"),
         ("- a list", "top level must be a mapping"),
         ("retrieval: {k1: [unclosed", "invalid YAML at line 1"),
