@@ -38,9 +38,10 @@ from memory import TreePeak
 
 ROOT = Path(__file__).resolve().parent.parent
 # The last line `storybot add` prints:
-# "26331 articles added (966230 passages), 431 refused, in ..."
+# "26331 articles added (966230 passages), 431 already in the corpus, 0 refused, in ..."
 SUMMARY = re.compile(
-    r"(?P<added>\d+) articles? added \((?P<passages>\d+) passages?\), (?P<refused>\d+) refused"
+    r"(?P<added>\d+) articles? added \((?P<passages>\d+) passages?\), "
+    r"(?:(?P<already>\d+) already in the corpus, )?(?P<refused>\d+) refused"
 )
 WARMUP = 5
 
@@ -51,6 +52,7 @@ class IndexFigures:
     exit_code: int
     articles_in: int
     added: int
+    already: int
     refused: int
     passages: int
     seconds: float
@@ -160,7 +162,7 @@ def stage_index(source: Path, config: Path, workdir: Path, articles: int) -> Ind
     code, seconds, peak = run_child(command, workdir / "add.log")
     log = (workdir / "add.log").read_text(errors="replace")
     summary = SUMMARY.search(log)
-    # Exit code 1 means some articles were refused (duplicates in the input): still a run.
+    # Exit code 1 means some input was refused as bad: still a run.
     if code not in (0, 1) or summary is None:
         sys.stderr.write(log[-2000:])
         raise SystemExit(f"storybot add failed with exit code {code}")
@@ -169,6 +171,7 @@ def stage_index(source: Path, config: Path, workdir: Path, articles: int) -> Ind
         exit_code=code,
         articles_in=articles,
         added=int(summary["added"]),
+        already=int(summary["already"] or 0),
         refused=int(summary["refused"]),
         passages=int(summary["passages"]),
         seconds=round(seconds, 2),
@@ -281,7 +284,10 @@ def stage_anchors(
 def table(results: Results) -> Iterator[str]:
     i, s, f, a = results.index, results.serve, results.full, results.anchors
     rows = [
-        ("articles in", f"{i.articles_in} ({i.added} added, {i.refused} refused)"),
+        (
+            "articles in",
+            f"{i.articles_in} ({i.added} added, {i.already} already there, {i.refused} refused)",
+        ),
         ("passages indexed", f"{i.passages}"),
         ("import + index", f"{i.seconds:.1f} s, peak {i.peak_rss_mb:.0f} MB"),
         ("index on disk", f"{i.index_bytes / 2**20:.1f} MB"),

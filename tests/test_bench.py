@@ -93,7 +93,7 @@ def _write_inputs(folder: Path) -> tuple[Path, Path]:
     rng = random.Random(5)
     corpus = folder / "corpus.jsonl"
     lines = [json.dumps(_article(rng, n)) for n in range(60)]
-    lines.append(lines[7])  # a duplicate, as the real corpus has: refused, and the run goes on
+    lines.append(lines[7])  # a duplicate, as the real corpus has: already there, the run goes on
     corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
     queries = folder / "queries.txt"
     asked = [
@@ -127,7 +127,8 @@ def test_bench_smoke_run(tmp_path: Path) -> None:
         assert full["passages"] == results["index"]["passages"] + 4
         assert full["bm25s_qps"] > 0 and full["ours_retrieval_qps"] > 0
     assert results["index"]["articles_in"] == 61
-    assert (results["index"]["added"], results["index"]["refused"]) == (60, 1)
+    index = results["index"]
+    assert (index["added"], index["already"], index["refused"], index["exit_code"]) == (60, 1, 0, 0)
     assert results["serve"]["questions"] == QUESTIONS
     assert results["serve"]["add_one_found"] is True
     assert results["serve"]["add_one_seconds"] > 0 and results["serve"]["add_one_cli_seconds"] > 0

@@ -215,12 +215,19 @@ def test_counts_read_right(ready: tuple[Path, Path, Path], tmp_path: Path) -> No
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == "added one (1 passage)"
-    assert re.fullmatch(r"1 article added \(1 passage\), 0 refused, in \d+\.\d s", lines[1])
+    assert re.fullmatch(
+        r"1 article added \(1 passage\), 0 already in the corpus, 0 refused, in \d+\.\d s",
+        lines[1],
+    )
     assert "/s" not in done.stdout and done.stderr == ""
 
     again = storybot("add", str(article), "--config", config)
-    assert again.returncode == 1
-    assert re.fullmatch(r"0 articles added \(0 passages\), 1 refused, in \d+\.\d s\n", again.stdout)
+    assert again.returncode == 0
+    assert re.fullmatch(
+        r"already in the corpus: .*one\.md \(as one\)\n"
+        r"0 articles added \(0 passages\), 1 already in the corpus, 0 refused, in \d+\.\d s\n",
+        again.stdout,
+    )
     listing = storybot("sources", "--config", config).stdout
     assert "one  (no metadata)  [1 passage]" in listing
     assert listing.splitlines()[-1].startswith("4 articles, ")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,8 @@ from retrieval.intake.inputs import expand
 from retrieval.retriever import Retriever
 from retrieval.settings import load_settings
 from retrieval.storage.store import MANIFEST, Manifest
+from retrieval.text.article import content_id
+from retrieval.text.cleaning import clean_text
 from tests.ingesting import add, jsonl, snapshot, story
 
 BAD_FILES = {
@@ -89,8 +92,45 @@ def test_duplicate_text_reports_the_existing_id(
         encoding="utf-8",
     )
     before = snapshot(corpus, index)
-    assert add(config, str(copy)) == 1
-    assert "already in the corpus as '002_cf84cce25d965179'" in capsys.readouterr().err
+    capsys.readouterr()
+    # The article is in the corpus afterwards: reported, not an error.
+    assert add(config, str(copy)) == 0
+    out, err = capsys.readouterr()
+    assert f"already in the corpus: {copy} (as 002_cf84cce25d965179)" in out
+    assert "1 already in the corpus, 0 refused" in out and err == ""
+    assert snapshot(corpus, index) == before
+
+
+def test_reimporting_an_overlapping_feed_succeeds_and_names_each_copy(
+    ready: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config, _, _ = ready
+    first = jsonl(tmp_path / "monday.jsonl", [{"text": story(1)}, {"text": story(2)}])
+    assert add(config, str(first)) == 0
+    feed = [{"text": story(2)}, {"text": story(3)}, {"text": story(1)}, {"text": story(3)}]
+    second = jsonl(tmp_path / "tuesday.jsonl", feed)
+    capsys.readouterr()
+    assert add(config, str(second), "--json") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [a["id"] for a in report["added"]] == [content_id(clean_text(story(3)))]
+    assert report["refused"] == []
+    assert report["already"] == [
+        {"input": f"{second}:1", "id": content_id(clean_text(story(2)))},
+        {"input": f"{second}:3", "id": content_id(clean_text(story(1)))},
+        {"input": f"{second}:4", "id": content_id(clean_text(story(3)))},
+    ]
+
+
+def test_an_id_taken_by_other_text_is_refused_naming_the_file(
+    ready: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config, corpus, index = ready
+    path = tmp_path / "clash.md"
+    path.write_text("---\nid: 002_cf84cce25d965179\n---\nOther words.\n", encoding="utf-8")
+    before = snapshot(corpus, index)
+    assert add(config, str(path)) == 1
+    err = capsys.readouterr().err
+    assert f"{path}: the id '002_cf84cce25d965179' is already used" in err
     assert snapshot(corpus, index) == before
 
 

@@ -51,6 +51,10 @@ class AddArticles(commands.Cog):
             await whisper(interaction, f"Not added: {exc}")
             return
         report = await self.bot.add_articles([article])
+        if report.already:
+            same = report.already[0].id
+            await whisper(interaction, f"That article is already in the corpus as `{same}`.")
+            return
         if report.refused or not report.added:
             await whisper(interaction, f"Not added: {'; '.join(report.refused) or 'nothing new'}")
             return

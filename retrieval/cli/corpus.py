@@ -56,7 +56,8 @@ def add_parsers(commands: Subcommands) -> None:
     add.add_argument(
         "--json",
         action="store_true",
-        help="print one JSON object: {added: [{id, title, passages, file}], refused: [str], ...}",
+        help="print one JSON object: {added: [{id, title, passages, file}], "
+        "already: [{input, id}], refused: [str], ...}",
     )
     add.set_defaults(handler=cmd_add)
 
@@ -108,26 +109,31 @@ def cmd_add(args: argparse.Namespace) -> int:
     for refusal in report.refused:
         print(f"storybot: refused: {refusal}", file=sys.stderr)
     passages = sum(a.passages for a in report.added)
+    # Bad input fails the command; an article the corpus already holds is where it should be.
+    status = 1 if report.refused else 0
     if args.json:
         echo_json(
             {
                 "added": [asdict(a) for a in report.added],
+                "already": [asdict(a) for a in report.already],
                 "refused": report.refused,
                 "passages": passages,
                 "seconds": round(elapsed, 3),
             }
         )
-        return 1 if report.refused else 0
+        return status
     if not args.quiet:
         for added in report.added:
             title = f": {added.title}" if added.title else ""
             echo(f"added {added.id}{title} ({plural(added.passages, 'passage')})")
+        for already in report.already:
+            echo(f"already in the corpus: {already.input} (as {already.id})")
     echo(
         f"{plural(len(report.added), 'article')} added ({plural(passages, 'passage')}), "
-        f"{len(report.refused)} refused, in {elapsed:.1f} s"
-        f"{rate(len(report.added), elapsed, 'articles')}"
+        f"{len(report.already)} already in the corpus, {len(report.refused)} refused, "
+        f"in {elapsed:.1f} s{rate(len(report.added), elapsed, 'articles')}"
     )
-    return 1 if report.refused else 0
+    return status
 
 
 def cmd_remove(args: argparse.Namespace) -> int:

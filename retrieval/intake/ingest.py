@@ -11,7 +11,6 @@ add holds the index lock, so two adds take turns and both land.
 from __future__ import annotations
 
 import logging
-import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,12 +54,21 @@ class Added:
     file: str
 
 
+@dataclass(frozen=True)
+class Already:
+    """An article given to add that the corpus already holds (the same text)."""
+
+    input: str
+    id: str
+
+
 @dataclass
 class AddReport:
-    """What an add did: the articles added and, one line each, what was refused."""
+    """What an add did: the articles added, those already there, and what was refused."""
 
     added: list[Added] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    already: list[Already] = field(default_factory=list)
     # The index as it stands after the add (None when nothing was attempted).
     index: CorpusIndex | None = None
 
@@ -123,18 +131,12 @@ def _add(
     digests: dict[str, str] = {}
     ids: set[str] = set()
     for item in items:
-        digest = text_digest(item.text) if isinstance(item, Article) else ""
-        problem = (
-            str(item)
-            if isinstance(item, ArticleError)
-            else _refusal(item, digest, index, digests, ids)
-        )
-        if problem is not None:
-            report.refused.append(problem)
-            if strict:
+        refusals = len(report.refused)
+        article, digest = _admit(item, index, digests, ids, report)
+        if article is None:
+            if strict and len(report.refused) > refusals:
                 break
         else:
-            article = typing.cast(Article, item)
             path = corpus / f"{number:03d}_{article.id}.md"
             # Made durable once per batch (see _finish), not one file at a time.
             atomic_write(path, article_file(article).encode("utf-8"), durable=False)
@@ -190,15 +192,38 @@ def article_file(article: Article) -> str:
     return f"---\n{front}---\n{article.text}\n"
 
 
-def _refusal(
-    item: Article, digest: str, index: CorpusIndex, digests: dict[str, str], ids: set[str]
-) -> str | None:
-    """Why an article can't be added (a copy, or its id taken), or None."""
-    same = index.article_with_text(digest) or digests.get(digest)
+def _admit(
+    item: Article | ArticleError,
+    index: CorpusIndex,
+    digests: dict[str, str],
+    ids: set[str],
+    report: AddReport,
+) -> tuple[Article | None, str]:
+    """The article and its digest if it is new; else None, once reported as refused or there."""
+    if isinstance(item, ArticleError):
+        report.refused.append(str(item))
+        return None, ""
+    digest = text_digest(item.text)
+    same = _same_text(digest, index, digests)
     if same is not None:
-        return f"{item.label}: already in the corpus as '{same}'"
+        report.already.append(Already(item.where, same))
+        return None, digest
+    problem = _refusal(item, index, ids)
+    if problem is not None:
+        report.refused.append(problem)
+        return None, digest
+    return item, digest
+
+
+def _same_text(digest: str, index: CorpusIndex, digests: dict[str, str]) -> str | None:
+    """The id of the article already holding this text, if one does."""
+    return index.article_with_text(digest) or digests.get(digest)
+
+
+def _refusal(item: Article, index: CorpusIndex, ids: set[str]) -> str | None:
+    """Why a new article can't be added (its id taken by other text), or None."""
     if index.has_article(item.id) or item.id in ids:
-        return f"{item.label}: the id '{item.id}' is already used by another article"
+        return f"{item.where}: the id '{item.id}' is already used by another article"
     return None
 
 

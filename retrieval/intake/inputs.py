@@ -89,7 +89,8 @@ def with_overrides(article: Article, overrides: Overrides | None) -> Article:
         return article
     fields = {**dataclasses.asdict(article), **values}
     text = fields.pop("text")
-    return make_article({**fields.pop("extra"), **fields}, text, article.id, article.id)
+    where = fields.pop("origin") or article.id
+    return make_article({**fields.pop("extra"), **fields}, text, where, article.id)
 
 
 def _from_url(

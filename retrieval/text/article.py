@@ -26,11 +26,18 @@ class Article:
     url: str | None = None
     published: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Where it was read from (a file, FILE:LINE or a URL), for messages; not stored.
+    origin: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def label(self) -> str:
         """A short human name: the title, else the id."""
         return self.title or self.id
+
+    @property
+    def where(self) -> str:
+        """What to name in a message about it: where it came from, else its label."""
+        return self.origin or self.label
 
 
 @dataclass(frozen=True)
@@ -81,7 +88,7 @@ def make_article(fields: dict[str, Any], raw_text: str, where: str, default_id: 
             f"{where}: id {article_id!r} may use only letters, digits, '_', '-', '.'"
         )
     extra = {k: _plain(v) for k, v in fields.items() if k not in KNOWN_FIELDS and k != "text"}
-    return Article(id=article_id, text=text, extra=extra, **meta)
+    return Article(id=article_id, text=text, extra=extra, origin=where, **meta)
 
 
 def _plain(value: Any) -> Any:
