@@ -12,6 +12,11 @@ from retrieval.text.analysis import WORD, Analyzer, normalize
 
 _LETTERS = string.ascii_lowercase
 MIN_CORRECTED_LENGTH = 5
+# Correction looks at every word one edit away: 54 per letter, each as long as
+# the word, so its work grows with the square of the word's length. Whatever
+# the articles hold, a token longer than the longest word of English
+# dictionaries (45 letters) is not a misspelt word, and is left as it is.
+MAX_CORRECTED_LENGTH = 45
 # Words that frame a request rather than name its subject ("according to X,
 # ...", "please explain ..."): left out of questions, as stopwords are.
 QUESTION_FRAME = frozenset(
@@ -60,6 +65,7 @@ def analyze_query(
     scorer: BM25Scorer,
     fuzzy: bool = True,
     surfaces: Collection[str] = (),
+    longest_word: int = MAX_CORRECTED_LENGTH,
 ) -> Query:
     """The terms of a question, with unknown words corrected to a near index term.
 
@@ -82,7 +88,7 @@ def analyze_query(
         if term is None:
             continue
         if not scorer.has_term(term) and fuzzy:
-            fixed = correct(word, analyzer, scorer)
+            fixed = correct(word, analyzer, scorer, longest_word + 1)
             if fixed == "":
                 continue
             if fixed is not None:
@@ -107,16 +113,20 @@ def analyze_query(
     return Query(text, tuple(terms), weights, unknown, corrected, frozenset(proper))
 
 
-def correct(word: str, analyzer: Analyzer, scorer: BM25Scorer) -> str | None:
+def correct(
+    word: str, analyzer: Analyzer, scorer: BM25Scorer, max_length: int = MAX_CORRECTED_LENGTH
+) -> str | None:
     """The most frequent index term one edit away from ``word``.
 
     Returns "" when the nearest word is a stopword ("wich" for "which"), and
     None when nothing is near enough. Short words are left alone, and
     four-letter ones only become stopwords: one edit turns too many of them
-    into other real words ("rain" into "ran").
+    into other real words ("rain" into "ran"). Words of more than
+    ``max_length`` letters (and never more than MAX_CORRECTED_LENGTH) are left
+    alone too, so the work is bounded whatever the question holds.
     """
     plain = normalize(word).replace("'", "")
-    if len(plain) < 4 or not plain.isalpha():
+    if not 4 <= len(plain) <= min(max_length, MAX_CORRECTED_LENGTH) or not plain.isalpha():
         return None
     best: tuple[int, str] | None = None
     stopword = False

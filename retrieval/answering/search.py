@@ -46,7 +46,12 @@ def search(index: CorpusIndex, question: str, options: SearchOptions) -> Answer:
     """The best excerpts for a question, or none when the articles don't answer it."""
     scorer = index.scorer
     query = analyze_query(
-        question, index.analyzer, scorer, fuzzy=options.fuzzy, surfaces=index.surfaces
+        question,
+        index.analyzer,
+        scorer,
+        fuzzy=options.fuzzy,
+        surfaces=index.surfaces,
+        longest_word=index.longest_surface,
     )
     empty = Answer(question, (), len(index.articles), len(index.passages), query.terms)
     candidates = rank(index, query, options.top_k * POOL_FACTOR)

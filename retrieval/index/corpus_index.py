@@ -47,6 +47,7 @@ class CorpusIndex:
         self._article_pos: dict[str, int] = {}
         self._decoded: dict[int, Article] = {}
         self._surfaces: set[str] | None = None
+        self._longest_surface: int | None = None
         self._digests: dict[str, str] | None = None
 
     @classmethod
@@ -111,6 +112,8 @@ class CorpusIndex:
         # Kept up to date rather than rebuilt, so the question after an add stays fast.
         if self._surfaces is not None:
             self._surfaces.update(segment.surfaces)
+        if self._longest_surface is not None:
+            self._longest_surface = max(self._longest_surface, _longest(segment.surfaces))
         if self._digests is not None:
             for meta in segment.articles:
                 self._digests.setdefault(str(meta["digest"]), str(meta["id"]))
@@ -136,6 +139,13 @@ class CorpusIndex:
                 found.update(segment.surfaces)
             self._surfaces = found
         return self._surfaces
+
+    @property
+    def longest_surface(self) -> int:
+        """The length of the longest word in the corpus, which bounds spelling correction."""
+        if self._longest_surface is None:
+            self._longest_surface = _longest(self.surfaces)
+        return self._longest_surface
 
     def has_article(self, article_id: str) -> bool:
         return article_id in self._article_pos
@@ -249,3 +259,7 @@ class _OnDemand(Sequence[T]):
         if isinstance(i, slice):
             return [self._item(n) for n in range(len(self))[i]]
         return self._item(range(len(self))[i])
+
+
+def _longest(words: Iterable[str]) -> int:
+    return max(map(len, words), default=0)
