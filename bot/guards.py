@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from retrieval import QuestionTooLong, check_question
+
 # How many allowed channels a pointer names before "and others".
 _NAMED_CHANNELS = 5
 _PRUNE_AT = 1024
@@ -47,11 +49,10 @@ def question_problem(question: str, max_chars: int) -> str | None:
     """Why a question can't be asked as it is, or None."""
     if not question.strip():
         return "Ask me a question about the story, for example: who said what?"
-    if len(question) > max_chars:
-        return (
-            f"That question is {len(question)} characters long; please keep it under "
-            f"{max_chars} so I can search for it."
-        )
+    try:
+        check_question(question, max_chars)
+    except QuestionTooLong as refused:
+        return str(refused)  # the library's words, as `storybot chat` prints them
     return None
 
 

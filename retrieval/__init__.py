@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from retrieval.answering.answer import Answer, Result
 from retrieval.answering.evaluation import EvalQuestion, Outcome, Report, evaluate, load_questions
+from retrieval.answering.query import check_question
 from retrieval.answering.render import (
     ELLIPSIS,
     NO_ANSWER,
@@ -27,6 +28,7 @@ from retrieval.errors import (
     CorpusError,
     EvalError,
     IndexStoreError,
+    QuestionTooLong,
     StorybotError,
 )
 from retrieval.intake.ingest import Added, AddReport, Progress
@@ -56,6 +58,7 @@ __all__ = [
     "Outcome",
     "Overrides",
     "Progress",
+    "QuestionTooLong",
     "Reply",
     "Report",
     "Result",
@@ -64,6 +67,7 @@ __all__ = [
     "Source",
     "StorybotError",
     "build_reply",
+    "check_question",
     "clip",
     "escape",
     "evaluate",

@@ -23,3 +23,14 @@ class IndexStoreError(StorybotError):
 
 class EvalError(StorybotError):
     """An evaluation file that is missing or malformed."""
+
+
+class QuestionTooLong(StorybotError):
+    """A question over ``retrieval.max_question_chars``: refused before any work on it."""
+
+    def __init__(self, length: int, limit: int) -> None:
+        self.length = length
+        self.limit = limit
+        super().__init__(
+            f"That question is {length:,} characters long; please keep it to {limit:,} or fewer."
+        )

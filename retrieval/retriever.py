@@ -74,11 +74,15 @@ class Retriever:
             max_chars=settings.excerpts.max_chars,
             min_coverage=retrieval.min_coverage,
             fuzzy=analysis.fuzzy,
+            max_question_chars=retrieval.max_question_chars,
         )
         return cls(index, options, settings.corpus, settings.index, workers)
 
     def ask(self, question: str, top_k: int | None = None) -> Answer:
-        """The best excerpts for a question; ``Answer.results`` is empty when nothing fits."""
+        """The best excerpts for a question; ``Answer.results`` is empty when nothing fits.
+
+        A question over the cap (``retrieval.max_question_chars``) raises QuestionTooLong.
+        """
         self.refresh()
         options = self.options if top_k is None else replace(self.options, top_k=top_k)
         return search(self.index, question, options)

@@ -48,6 +48,8 @@ class RetrievalSettings:
     delta: float | None = None
     top_k: int = 3
     min_coverage: float = 0.35
+    # The longest question, however it is asked (the bot, ask, ask -, chat).
+    max_question_chars: int = 300
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,6 @@ class BotSettings:
     prefix_commands: bool = False
     test_guild: int | None = None
     cooldown_seconds: float = 5.0
-    max_question_chars: int = 300
     allowed_channels: list[int] = field(default_factory=list)
     page_timeout_seconds: float = 180.0
     pages: int = 3
@@ -135,17 +136,20 @@ _RANGES: dict[str, Range] = {
     "retrieval.delta": Range(0),
     "retrieval.top_k": Range(1, 25),
     "retrieval.min_coverage": Range(0, 1),
+    "retrieval.max_question_chars": Range(10, 2000),
     "excerpts.target_chars": Range(80, 400),
     "excerpts.max_chars": Range(80, 400),
     "fetch.timeout_seconds": Range(0, 120, open_low=True),
     "fetch.max_bytes": Range(1000, 50_000_000),
     "bot.cooldown_seconds": Range(0),
-    "bot.max_question_chars": Range(10, 2000),
     # A slash command's reply can only be edited for 15 minutes after the question.
     "bot.page_timeout_seconds": Range(0, 840, open_low=True),
     "bot.pages": Range(1, 10),
 }
 
+
+# Keys that have moved: the old name is refused with a message naming the new one.
+_MOVED = {"bot.max_question_chars": "retrieval.max_question_chars"}
 
 # Where the folders are, relative to the config file, when it doesn't say.
 _DEFAULT_PATHS = {"corpus": "../seeds", "index": "../.storybot/index"}
@@ -181,6 +185,9 @@ def _build(cls: type, raw: dict[str, Any], prefix: str, file: Path) -> dict[str,
     values: dict[str, Any] = {}
     for key, value in raw.items():
         dotted = f"{prefix}{key}"
+        if dotted in _MOVED:
+            new = _MOVED[dotted]
+            raise ConfigError(f"{file}: '{dotted}' is now '{new}' (it applies however one asks)")
         if not isinstance(key, str) or key not in fields:
             known = ", ".join(sorted(fields))
             raise ConfigError(f"{file}: unknown key '{dotted}' (known here: {known})")

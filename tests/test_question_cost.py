@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import pytest
 
+from retrieval import QuestionTooLong
 from retrieval.answering import query
 from retrieval.answering.query import MAX_CORRECTED_LENGTH, analyze_query, correct
 from retrieval.retriever import Retriever
@@ -37,8 +38,9 @@ class Expansions:
 
     def __call__(self, word: str) -> set[str]:
         self.words.append(word)
-        # Expanding this would take gigabytes: failing here keeps the machine safe.
+        # Expanding these would take gigabytes or minutes: failing here keeps the machine safe.
         assert len(word) <= 4 * MAX_CORRECTED_LENGTH, f"expanded a {len(word)}-letter word"
+        assert len(self.words) <= 100, "expanded over 100 words for one question"
         return self.real(word)
 
     @property
@@ -97,4 +99,26 @@ def test_a_long_word_costs_no_expansion_and_little_memory(
         tracemalloc.stop()
     assert expansions.words == []
     assert found.unknown  # analysed all the same: the word is kept as an unknown term
+    assert peak < MEMORY_BOUND
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        pytest.param(f"Who is {made_up_word(20_000)}?", id="20000-letter-word"),
+        pytest.param(" ".join(made_up_word(7, seed) for seed in range(2_000)), id="2000-words"),
+    ],
+)
+def test_a_huge_question_is_refused_before_any_work(
+    seed_retriever: Retriever, expansions: Expansions, question: str
+) -> None:
+    """Refused by the length cap, with nothing expanded and next to no memory."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(QuestionTooLong):
+            seed_retriever.ask(question)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert expansions.words == []
     assert peak < MEMORY_BOUND

@@ -125,7 +125,7 @@ class Ask(commands.Cog):
         settings = self.bot.settings.bot
         return (
             channel_pointer(settings.allowed_channels, channel_id, parent_id)
-            or question_problem(question, settings.max_question_chars)
+            or question_problem(question, self.bot.settings.retrieval.max_question_chars)
             or cooldown_notice(self.bot.cooldown.retry_after(user_id))
         )
 

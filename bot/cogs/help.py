@@ -64,7 +64,7 @@ class Help(commands.Cog):
             "",
             "**More**",
             "• `/sources` lists the articles I search.",
-            f"• Questions up to {settings.max_question_chars} characters; "
+            f"• Questions up to {self.bot.settings.retrieval.max_question_chars} characters; "
             f"one question every {settings.cooldown_seconds:g} s.",
         ]
         if settings.pages > 1:

@@ -7,6 +7,7 @@ import string
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from retrieval.errors import QuestionTooLong
 from retrieval.index.scoring import BM25Scorer
 from retrieval.text.analysis import WORD, Analyzer, normalize
 
@@ -52,6 +53,13 @@ class Query:
     corrected: dict[str, str]
     # Terms of words capitalised inside the question: names and titles.
     proper: frozenset[str] = frozenset()
+
+
+def check_question(question: str, limit: int) -> None:
+    """Raise QuestionTooLong for a question (less its surrounding space) over ``limit``."""
+    length = len(question.strip())
+    if length > limit:
+        raise QuestionTooLong(length, limit)
 
 
 def coverage_weight(df: int, n: int) -> float:

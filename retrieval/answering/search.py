@@ -9,7 +9,7 @@ import numpy as np
 
 from retrieval.answering.answer import Answer, Result
 from retrieval.answering.excerpts import make_excerpt
-from retrieval.answering.query import Query, analyze_query
+from retrieval.answering.query import Query, analyze_query, check_question
 from retrieval.answering.rerank import case_bonus, with_coverage
 from retrieval.index.corpus_index import CorpusIndex
 from retrieval.text.analysis import normalize
@@ -33,6 +33,7 @@ class SearchOptions:
     max_chars: int = 400
     min_coverage: float = 0.45
     fuzzy: bool = True
+    max_question_chars: int = 300
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,11 @@ class Candidate:
 
 
 def search(index: CorpusIndex, question: str, options: SearchOptions) -> Answer:
-    """The best excerpts for a question, or none when the articles don't answer it."""
+    """The best excerpts for a question, or none when the articles don't answer it.
+
+    A question over ``options.max_question_chars`` raises QuestionTooLong first.
+    """
+    check_question(question, options.max_question_chars)
     scorer = index.scorer
     query = analyze_query(
         question,

@@ -6,7 +6,15 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from retrieval import NO_ANSWER, Answer, StorybotError, build_reply, reply_text
+from retrieval import (
+    NO_ANSWER,
+    Answer,
+    QuestionTooLong,
+    Retriever,
+    StorybotError,
+    build_reply,
+    reply_text,
+)
 from retrieval.cli.options import command, open_retriever, top_k
 from retrieval.cli.output import echo, echo_json
 
@@ -56,16 +64,35 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if not from_stdin and not args.question.strip():
         raise StorybotError("the question is empty")
     retriever = open_retriever(args)
-    for line in sys.stdin if from_stdin else [args.question]:
+    if not from_stdin:
+        answer_one(args, retriever, args.question.strip())
+        return 0
+    refused = 0
+    for number, line in enumerate(sys.stdin, start=1):
         question = line.strip()
-        if args.json:
-            answer = retriever.ask(question, top_k=args.top_k) if question else Answer(question)
-            echo_json(answer.to_dict())
-        elif question:
-            if from_stdin:
-                echo(f"Q: {question}")
-            echo(format_answer(retriever.ask(question, top_k=args.top_k)))
-    return 0
+        try:
+            answer_one(args, retriever, question, heading=True)
+        except QuestionTooLong as error:
+            # One line refused; the others are still answered, and the status says so.
+            refused += 1
+            print(f"storybot: error: line {number}: {error}", file=sys.stderr)
+            if args.json:
+                echo_json({**Answer(question).to_dict(), "error": str(error)})
+    return 1 if refused else 0
+
+
+def answer_one(
+    args: argparse.Namespace, retriever: Retriever, question: str, heading: bool = False
+) -> None:
+    """Print the answer to one question; ``heading`` puts the question above it."""
+    if args.json:
+        answer = retriever.ask(question, top_k=args.top_k) if question else Answer(question)
+        echo_json(answer.to_dict())
+    elif question:
+        answer = retriever.ask(question, top_k=args.top_k)
+        if heading:
+            echo(f"Q: {question}")
+        echo(format_answer(answer))
 
 
 def format_answer(answer: Answer) -> str:
@@ -97,6 +124,14 @@ def cmd_chat(args: argparse.Namespace) -> int:
             if interactive:
                 break
             continue
-        echo(reply_text(build_reply(retriever.ask(line.strip()))))
+        echo(chat_reply(retriever, line.strip()))
         echo()
     return 0
+
+
+def chat_reply(retriever: Retriever, question: str) -> str:
+    """What the bot would post for a question: its first message, or its refusal."""
+    try:
+        return reply_text(build_reply(retriever.ask(question)))
+    except QuestionTooLong as refused:
+        return str(refused)

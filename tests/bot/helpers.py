@@ -49,6 +49,12 @@ def with_bot(settings: Settings, **fields: Any) -> Settings:
     return dataclasses.replace(settings, bot=dataclasses.replace(settings.bot, **fields))
 
 
+def with_question_cap(settings: Settings, max_chars: int) -> Settings:
+    """Settings with retrieval.max_question_chars replaced."""
+    retrieval = dataclasses.replace(settings.retrieval, max_question_chars=max_chars)
+    return dataclasses.replace(settings, retrieval=retrieval)
+
+
 def with_top_k(settings: Settings, top_k: int) -> Settings:
     return dataclasses.replace(
         settings, retrieval=dataclasses.replace(settings.retrieval, top_k=top_k)

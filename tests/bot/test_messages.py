@@ -21,6 +21,7 @@ from tests.bot.helpers import (
     UNANSWERABLE,
     assert_cannot_ping,
     assert_within_limits,
+    with_question_cap,
     with_top_k,
 )
 
@@ -146,10 +147,10 @@ async def test_cooldown_per_user(dpy_bot: MakeBot) -> None:
     assert dpytest.get_message().embeds
 
 
-async def test_question_length_cap(dpy_bot: MakeBot) -> None:
-    bot = await dpy_bot(max_question_chars=40)
+async def test_question_length_cap(dpy_bot: MakeBot, settings: Settings) -> None:
+    bot = await dpy_bot(with_question_cap(settings, 40))
     await dpytest.message(mention(bot, "why " * 20))
-    assert "please keep it under 40" in dpytest.get_message().content
+    assert "please keep it to 40 or fewer" in dpytest.get_message().content
 
 
 async def test_channel_allow_list_points_elsewhere(dpy_bot: MakeBot) -> None:

@@ -22,6 +22,7 @@ from tests.bot.helpers import (
     UNANSWERABLE,
     FakeInteraction,
     assert_within_limits,
+    with_question_cap,
     with_top_k,
     write_corpus,
 )
@@ -109,15 +110,15 @@ async def test_no_answer_is_ephemeral_with_a_hint(make_bot: MakeBot) -> None:
 
 
 async def test_too_long_question_is_refused_before_searching(
-    make_bot: MakeBot, monkeypatch: pytest.MonkeyPatch
+    make_bot: MakeBot, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    bot = await make_bot(max_question_chars=20)
+    bot = await make_bot(with_question_cap(settings, 20))
     monkeypatch.setattr(bot.retriever, "ask", pytest.fail)
     interaction = FakeInteraction()
     await cog(bot, "Ask").ask.callback(cog(bot, "Ask"), interaction, question=ASKABLE)
     assert interaction.names == ["send_message"]
     sent = interaction.last("send_message")
-    assert sent["ephemeral"] is True and "please keep it under 20" in sent["content"]
+    assert sent["ephemeral"] is True and "please keep it to 20 or fewer" in sent["content"]
 
 
 async def test_cooldown_is_per_user_and_friendly(make_bot: MakeBot) -> None:
