@@ -31,7 +31,8 @@ from retrieval.errors import (
     QuestionTooLong,
     StorybotError,
 )
-from retrieval.intake.ingest import Added, AddReport, Progress
+from retrieval.index.progress import Progress, ProgressStep
+from retrieval.intake.ingest import Added, AddReport
 from retrieval.intake.inputs import Overrides, expand, from_bytes, is_url
 from retrieval.retriever import ArticleInfo, Retriever
 from retrieval.settings import FetchSettings, Settings, load_settings
@@ -58,6 +59,7 @@ __all__ = [
     "Outcome",
     "Overrides",
     "Progress",
+    "ProgressStep",
     "QuestionTooLong",
     "Reply",
     "Report",

@@ -11,11 +11,13 @@ from retrieval.answering.answer import Answer
 from retrieval.answering.search import SearchOptions, search
 from retrieval.errors import ArticleError, IndexStoreError
 from retrieval.index.corpus_index import CorpusIndex
+from retrieval.index.progress import Progress
 from retrieval.index.scoring import BM25Params
 from retrieval.index.workers import cpu_workers
-from retrieval.intake.ingest import Added, AddReport, Progress, add_articles, remove_article
+from retrieval.intake.ingest import Added, AddReport, add_articles, remove_article
 from retrieval.settings import Settings
-from retrieval.storage.store import MANIFEST, open_index, read_segment, saved_segments
+from retrieval.storage.deletions import load_segment, read_deletions
+from retrieval.storage.store import MANIFEST, Manifest, open_index
 from retrieval.text.analysis import Analyzer
 from retrieval.text.article import Article, Source
 
@@ -47,11 +49,16 @@ class Retriever:
         self.index_dir = index_dir
         self.workers = workers
         self._seen = self._manifest_stamp()
-        self._segments = self._saved_segments()
+        self._segments = self._saved_manifest()
 
     @classmethod
-    def from_settings(cls, settings: Settings, allow_empty: bool = False) -> Retriever:
-        """Open the index the settings name; ``allow_empty`` for a corpus yet to be filled."""
+    def from_settings(
+        cls, settings: Settings, allow_empty: bool = False, progress: Progress | None = None
+    ) -> Retriever:
+        """Open the index the settings name; ``allow_empty`` for a corpus yet to be filled.
+
+        ``progress`` hears how a rebuild or a catch-up goes, when the index needs one.
+        """
         analysis = settings.analysis
         retrieval = settings.retrieval
         analyzer = Analyzer(stemmer=analysis.stemmer, stopwords=analysis.stopwords)
@@ -64,7 +71,7 @@ class Retriever:
         )
         workers = cpu_workers(analysis.workers)
         index = open_index(
-            settings.corpus, settings.index, analyzer, params, allow_empty, workers=workers
+            settings.corpus, settings.index, analyzer, params, allow_empty, workers, progress
         )
         # Okapi's idf floor needs a pass over the vocabulary: at load, not at the first question.
         index.scorer.prepare()
@@ -90,7 +97,7 @@ class Retriever:
     def articles(self) -> list[ArticleInfo]:
         """The indexed articles, in index order, with their passage counts."""
         index = self.index
-        sources = (index.source_at(n) for n in range(len(index.articles)))
+        sources = (index.source_at(n) for n in index.live_articles())
         return [ArticleInfo(s, len(index.passages_of(s.id))) for s in sources]
 
     def add(
@@ -110,48 +117,79 @@ class Retriever:
             items,
             strict,
             progress,
-            current=lambda: index if self._seen and self._manifest_stamp() == self._seen else None,
+            current=self._current,
             workers=self.workers,
         )
         if report.index is not None:
-            self.index = report.index
-            self._seen = self._manifest_stamp()
-            self._segments = self._saved_segments()
+            self._took(report.index)
         return report
 
-    def remove(self, article_id: str) -> Added:
-        """Take an article out of the corpus and the index."""
+    def remove(self, article_id: str, progress: Progress | None = None) -> Added:
+        """Take an article out of the corpus and the index, in place."""
         corpus, index_dir = self._folders()
-        removed = remove_article(
-            corpus, index_dir, self.index.analyzer, self.index.params, article_id
+        index = self.index
+        removed, after = remove_article(
+            corpus, index_dir, index.analyzer, index.params, article_id, self._current, progress
         )
-        self.refresh()
+        self._took(after)
         return removed
+
+    def _current(self) -> CorpusIndex | None:
+        """The index in memory, if it is still the one saved (asked under the lock)."""
+        return self.index if self._seen and self._manifest_stamp() == self._seen else None
+
+    def _took(self, index: CorpusIndex) -> None:
+        self.index = index
+        self._seen = self._manifest_stamp()
+        self._segments = self._saved_manifest()
 
     def refresh(self) -> bool:
         """Take in what another process saved since (one stat when nothing changed)."""
         stamp = self._manifest_stamp()
         if stamp is None or stamp == self._seen or self.corpus is None:
             return False
-        segments = self._saved_segments()
-        known = self._segments
-        if known and segments[: len(known)] == known and self.index_dir is not None:
-            # Only segments were appended (an add elsewhere): read just those.
-            for name in segments[len(known) :]:
-                self.index.add_segment(read_segment(self.index_dir / name))
-            log.info("took in %d new index segments", len(segments) - len(known))
-        else:
+        saved = self._saved_manifest()
+        if not (saved is not None and self._take_in(saved)):
             index = self.index
             self.index = open_index(
                 self.corpus, self.index_dir, index.analyzer, index.params, workers=self.workers
             )
             log.info("reloaded the index: %d articles", len(self.index.articles))
-            segments = self._saved_segments()
-        self._seen, self._segments = stamp, segments
+            saved = self._saved_manifest()
+        self._seen, self._segments = stamp, saved
         return True
 
-    def _saved_segments(self) -> list[str]:
-        return saved_segments(self.index_dir) if self.index_dir is not None else []
+    def _take_in(self, saved: Manifest) -> bool:
+        """Read only what changed, when another process appended segments or removed
+        articles; False when the index must be opened again."""
+        known = self._segments
+        if known is None or self.index_dir is None:
+            return False
+        count = len(known.segments)
+        if not known.segments or saved.segments[:count] != known.segments:
+            return False
+        index, folder = self.index, self.index_dir
+        try:
+            for number, name in enumerate(known.segments):
+                current = saved.deletions.get(name)
+                if current != known.deletions.get(name) and current is not None:
+                    segment = index.segments[number]
+                    index.set_deleted(number, read_deletions(folder / current, name, segment))
+            for name in saved.segments[count:]:
+                index.add_segment(*load_segment(folder, name, saved.deletions))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.info("reopening the index: %s", exc)
+            return False
+        log.info("took in %d new index segments", len(saved.segments) - count)
+        return True
+
+    def _saved_manifest(self) -> Manifest | None:
+        if self.index_dir is None:
+            return None
+        try:
+            return Manifest.read(self.index_dir / MANIFEST)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
 
     def _manifest_stamp(self) -> tuple[int, int] | None:
         if self.index_dir is None:

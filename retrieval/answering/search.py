@@ -58,7 +58,7 @@ def search(index: CorpusIndex, question: str, options: SearchOptions) -> Answer:
         surfaces=index.surfaces,
         longest_word=index.longest_surface,
     )
-    empty = Answer(question, (), len(index.articles), len(index.passages), query.terms)
+    empty = Answer(question, (), index.article_count, index.passage_count, query.terms)
     candidates = rank(index, query, options.top_k * POOL_FACTOR)
     if not candidates or max(c.coverage for c in candidates) < options.min_coverage:
         return empty
@@ -96,7 +96,7 @@ def search(index: CorpusIndex, question: str, options: SearchOptions) -> Answer:
                 speaker=passage.speaker,
             )
         )
-    return Answer(question, tuple(results), len(index.articles), len(index.passages), query.terms)
+    return Answer(question, tuple(results), index.article_count, index.passage_count, query.terms)
 
 
 def rank(index: CorpusIndex, query: Query, pool: int) -> list[Candidate]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from retrieval import Added, ArticleInfo, StorybotError, expand, is_url
 from retrieval.cli.options import command, open_retriever, settings_from
 from retrieval.cli.output import echo, echo_json, plural, rate
-from retrieval.cli.progress import AddProgress
+from retrieval.cli.progress import ProgressDisplay
 
 if TYPE_CHECKING:
     from retrieval.cli.options import Subcommands
@@ -99,7 +99,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     retriever = open_retriever(args, allow_empty=True)
     started = time.perf_counter()
-    with AddProgress(sys.stderr) as progress:
+    with ProgressDisplay(sys.stderr, quiet=args.quiet) as progress:
         report = retriever.add(
             expand(args.inputs, settings.fetch, overrides),
             strict=args.strict,
@@ -137,7 +137,9 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    removed: Added = open_retriever(args).remove(args.article_id)
+    retriever = open_retriever(args)
+    with ProgressDisplay(sys.stderr) as progress:
+        removed: Added = retriever.remove(args.article_id, progress.update)
     if args.json:
         echo_json({"removed": asdict(removed)})
     else:

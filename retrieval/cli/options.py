@@ -9,6 +9,7 @@ from textwrap import dedent, indent
 from typing import TYPE_CHECKING, Any
 
 from retrieval import Retriever, Settings, load_settings
+from retrieval.cli.progress import ProgressDisplay
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -88,7 +89,10 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 def open_retriever(args: argparse.Namespace, allow_empty: bool = False) -> Retriever:
     """The retriever the options name; articles that could not be read are warned about."""
-    retriever = Retriever.from_settings(settings_from(args), allow_empty=allow_empty)
+    settings = settings_from(args)
+    # A rebuild or a catch-up can take a while: shown on a terminal, as add's progress is.
+    with ProgressDisplay(sys.stderr, quiet=getattr(args, "quiet", False)) as progress:
+        retriever = Retriever.from_settings(settings, allow_empty, progress.update)
     for problem in retriever.problems:
         print(f"storybot: warning: skipped {problem}", file=sys.stderr)
     return retriever

@@ -1,4 +1,4 @@
-"""The progress display of a long add: a tqdm counter on a terminal, nothing elsewhere."""
+"""Progress of long work on a terminal: a tqdm line per stage; nothing when not a terminal."""
 
 from __future__ import annotations
 
@@ -7,35 +7,54 @@ from typing import Any, TextIO
 
 from tqdm import tqdm
 
+from retrieval import ProgressStep
 
-class AddProgress:
-    """Articles added so far, with the rate and the refusals, while an add runs."""
+LABELS = {
+    "add": "adding",
+    "rebuild": "rebuilding the index",
+    "catch-up": "indexing articles added since the last save",
+    "remove": "removing",
+}
 
-    def __init__(self, stream: TextIO) -> None:
+
+class ProgressDisplay:
+    """Shows the library's progress steps on a terminal (tqdm); silent elsewhere or quiet."""
+
+    def __init__(self, stream: TextIO, quiet: bool = False) -> None:
         self.stream = stream
+        self.shown = not quiet and stream.isatty()
         self.bar: tqdm[Any] | None = None
-        self.refused = 0
+        self.stage: str | None = None
 
-    def __enter__(self) -> AddProgress:
-        if self.stream.isatty():
+    def __enter__(self) -> ProgressDisplay:
+        return self
+
+    def update(self, step: ProgressStep) -> None:
+        """The library's progress callback."""
+        if not self.shown:
+            return
+        if self.bar is None or step.stage != self.stage:
+            self.close()
+            self.stage = step.stage
             self.bar = tqdm(
                 file=self.stream,
+                total=step.total,
                 unit=" articles",
-                desc="adding",
+                desc=LABELS.get(step.stage, step.stage),
                 leave=False,
                 dynamic_ncols=True,
                 mininterval=0.2,
             )
-        return self
+        if step.stage == "add":
+            waiting = step.stored - step.done
+            note = f"{waiting} stored, being indexed, " if waiting else ""
+            self.bar.set_postfix_str(f"{note}{step.refused} refused", refresh=False)
+        self.bar.update(step.done - self.bar.n)
 
-    def update(self, done: int, refused: int) -> None:
-        """The ingest's progress callback: the counts so far."""
-        if self.bar is None:
-            return
-        if refused != self.refused:
-            self.refused = refused
-            self.bar.set_postfix_str(f"{refused} refused", refresh=False)
-        self.bar.update(done - self.bar.n)
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
 
     def __exit__(
         self,
@@ -43,5 +62,4 @@ class AddProgress:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        if self.bar is not None:
-            self.bar.close()
+        self.close()

@@ -5,12 +5,15 @@ from __future__ import annotations
 import bisect
 import logging
 import typing
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TypeVar, overload
 
 import numpy as np
+import numpy.typing as npt
 
 from retrieval.errors import ArticleError
+from retrieval.index.live import LiveSet, compact_segment, segment_terms
+from retrieval.index.progress import REBUILD, Progress, ProgressStep
 from retrieval.index.scoring import BM25Params, BM25Scorer
 from retrieval.index.segment import Analyzed, Segment
 from retrieval.index.workers import PARALLEL_MIN, Analysis
@@ -32,13 +35,19 @@ class CorpusIndex:
     def __init__(self, analyzer: Analyzer, params: BM25Params) -> None:
         self.analyzer = analyzer
         self.params = params
-        # Decoded from the segments when asked for, never all held as objects.
-        self.articles: Sequence[Article] = _OnDemand(lambda: self._article_count, self.article_at)
+        # Decoded from the segments when asked for, never all held as objects. Articles
+        # are the live ones, in order; passages are by position, removed ones included.
+        self.articles: Sequence[Article] = _OnDemand(lambda: self._live_articles, self._live_at)
         self.passages: Sequence[Passage] = _OnDemand(lambda: self._passage_count, self.passage_at)
         self._clear()
 
     def _clear(self) -> None:
         self.segments: list[Segment] = []
+        # The removed articles of each segment, by their position in it.
+        self.deleted: list[frozenset[int]] = []
+        self._live_articles = 0
+        self._live_passages = 0
+        self._live_list: list[int] | None = None
         self.scorer = BM25Scorer(self.params)
         self._article_base: list[int] = []
         self._passage_base: list[int] = []
@@ -52,18 +61,29 @@ class CorpusIndex:
 
     @classmethod
     def build(
-        cls, items: Iterable[Item], analyzer: Analyzer, params: BM25Params, workers: int = 1
+        cls,
+        items: Iterable[Item],
+        analyzer: Analyzer,
+        params: BM25Params,
+        workers: int = 1,
+        progress: Progress | None = None,
     ) -> CorpusIndex:
         """Analyse every (file name, article) in order; failures are recorded in ``problems``."""
         index = cls(analyzer, params)
-        index.extend(items, workers)
+        index.extend(items, workers, progress)
         return index
 
-    def extend(self, items: Iterable[Item], workers: int = 1) -> Segment:
+    def extend(
+        self,
+        items: Iterable[Item],
+        workers: int = 1,
+        progress: Progress | None = None,
+        stage: str = REBUILD,
+    ) -> Segment:
         """Analyse articles into a new segment and add it; unreadable ones become problems.
 
         Articles are handed to the workers in chunks as they are read, so reading
-        the corpus and analysing it overlap.
+        the corpus and analysing it overlap. ``progress`` hears of each analysed chunk.
         """
         problems: list[str] = []
         seen: set[str] = set()
@@ -81,7 +101,11 @@ class CorpusIndex:
                     waiting.append(analysis.submit(chunk))
                     chunk = []
             waiting.append(analysis.submit(chunk))
-            analyzed = [a for wait in waiting for a in wait()]
+            analyzed: list[Analyzed] = []
+            for wait in waiting:
+                analyzed.extend(wait())
+                if progress is not None:
+                    progress(ProgressStep(stage, len(analyzed), refused=len(problems)))
         return self.add_analyzed(analyzed, problems)
 
     def _refusal(self, item: Article | ArticleError, seen: set[str]) -> str | None:
@@ -99,15 +123,20 @@ class CorpusIndex:
         self.add_segment(segment)
         return segment
 
-    def add_segment(self, segment: Segment) -> None:
-        """Append a segment (built here or loaded) to the index."""
+    def add_segment(self, segment: Segment, deleted: frozenset[int] = frozenset()) -> None:
+        """Append a segment (built here or loaded) to the index, without its removed articles."""
         self._article_base.append(self._article_count)
         self._passage_base.append(self._passage_count)
-        for number, meta in enumerate(segment.articles, start=self._article_count):
-            self._article_pos.setdefault(str(meta["id"]), number)
+        for number, meta in enumerate(segment.articles):
+            if number not in deleted:
+                self._article_pos.setdefault(str(meta["id"]), self._article_count + number)
         self._article_count += segment.article_count
         self._passage_count += segment.passage_count
         self.segments.append(segment)
+        self.deleted.append(frozenset())
+        self._live_list = None
+        self._live_articles += segment.article_count
+        self._live_passages += segment.passage_count
         self.scorer.add_block(segment.postings)
         # Kept up to date rather than rebuilt, so the question after an add stays fast.
         if self._surfaces is not None:
@@ -117,13 +146,97 @@ class CorpusIndex:
         if self._digests is not None:
             for meta in segment.articles:
                 self._digests.setdefault(str(meta["digest"]), str(meta["id"]))
+        if deleted:
+            self.set_deleted(len(self.segments) - 1, deleted)
+
+    def set_deleted(self, number: int, deleted: frozenset[int]) -> None:
+        """Mark these articles of segment ``number`` removed (the earlier ones stay removed)."""
+        segment, before = self.segments[number], self.deleted[number]
+        if not deleted >= before or max(deleted, default=0) >= max(segment.article_count, 1):
+            raise ValueError(f"segment {number}: removals {sorted(deleted)} do not fit it")
+        base = self._article_base[number]
+        for local in deleted - before:
+            article_id = str(segment.articles[local]["id"])
+            if self._article_pos.get(article_id) == base + local:
+                del self._article_pos[article_id]
+        self.deleted[number] = deleted
+        self._live_list = None
+        mask = self.live_mask(number)
+        self._live_articles -= len(deleted) - len(before)
+        self._live_passages += int(mask.sum()) - self._live_count(number, before)
+        self._digests = None
+        self._decoded.clear()
+        self.scorer.set_live(
+            number,
+            LiveSet(segment.postings, mask, segment_terms(segment, self.analyzer))
+            if deleted
+            else None,
+        )
+
+    def where(self, article_id: str) -> tuple[int, int]:
+        """The segment an article is in, and its position there."""
+        return self._where(article_id)
+
+    def live_mask(self, number: int) -> npt.NDArray[np.bool_]:
+        """Which passages of segment ``number`` belong to articles not removed."""
+        segment = self.segments[number]
+        live = np.ones(segment.article_count, dtype=np.bool_)
+        live[list(self.deleted[number])] = False
+        return np.repeat(live, np.diff(segment.passage_offsets))
+
+    def live_passage_count(self, number: int) -> int:
+        return self._live_count(number, self.deleted[number])
+
+    def _live_count(self, number: int, deleted: frozenset[int]) -> int:
+        offsets = self.segments[number].passage_offsets
+        gone = sum(int(offsets[a + 1] - offsets[a]) for a in deleted)
+        return self.segments[number].passage_count - gone
+
+    @property
+    def article_count(self) -> int:
+        """Articles in the index, removed ones not counted."""
+        return self._live_articles
+
+    @property
+    def passage_count(self) -> int:
+        """Passages in the index, those of removed articles not counted."""
+        return self._live_passages
+
+    def _live_at(self, number: int) -> Article:
+        """The ``number``-th article not removed."""
+        if not any(self.deleted):
+            return self.article_at(number)
+        if self._live_list is None:
+            self._live_list = list(self.live_articles())
+        return self.article_at(self._live_list[number])
+
+    def live_articles(self) -> Iterator[int]:
+        """The positions of the articles not removed, in index order."""
+        for segment, base, deleted in zip(
+            self.segments, self._article_base, self.deleted, strict=True
+        ):
+            yield from (base + n for n in range(segment.article_count) if n not in deleted)
+
+    def compacted(self, start: int, stop: int) -> list[Segment]:
+        """Segments ``start:stop`` without their removed articles (to be merged)."""
+        return [
+            compact_segment(self.segments[n], self.deleted[n], self.analyzer)
+            if self.deleted[n]
+            else self.segments[n]
+            for n in range(start, stop)
+        ]
+
+    def replace(self, start: int, stop: int, segment: Segment) -> None:
+        """Put one segment (a merge of them, without removals) in place of ``start:stop``."""
+        parts = [*self.segments[:start], segment, *self.segments[stop:]]
+        removals = [*self.deleted[:start], frozenset(), *self.deleted[stop:]]
+        self._clear()
+        for part, deleted in zip(parts, removals, strict=True):
+            self.add_segment(part, deleted)
 
     def replace_from(self, start: int, segment: Segment) -> None:
         """Put one segment (a merge of them) in place of the segments from ``start`` on."""
-        kept = self.segments[:start]
-        self._clear()
-        for part in [*kept, segment]:
-            self.add_segment(part)
+        self.replace(start, len(self.segments), segment)
 
     @property
     def problems(self) -> list[str]:
@@ -195,9 +308,10 @@ class CorpusIndex:
         """The id of the article whose cleaned text has this digest, if any."""
         if self._digests is None:
             digests: dict[str, str] = {}
-            for segment in self.segments:
-                for meta in segment.articles:
-                    digests.setdefault(str(meta["digest"]), str(meta["id"]))
+            for segment, deleted in zip(self.segments, self.deleted, strict=True):
+                for number, meta in enumerate(segment.articles):
+                    if number not in deleted:
+                        digests.setdefault(str(meta["digest"]), str(meta["id"]))
             self._digests = digests
         return self._digests.get(digest)
 
@@ -218,8 +332,12 @@ class CorpusIndex:
         """Every passage with the same words as this one, this one included."""
         key = self._key(passage)
         found: list[int] = []
-        for segment, base in zip(self.segments, self._passage_base, strict=True):
-            found.extend(base + int(n) for n in segment.passages_with_key(key))
+        for number, segment in enumerate(self.segments):
+            base = self._passage_base[number]
+            same = segment.passages_with_key(key)
+            if self.deleted[number]:
+                same = same[self.live_mask(number)[same]]
+            found.extend(base + int(n) for n in same)
         return sorted(found)
 
     def _key(self, passage: int) -> np.uint64:

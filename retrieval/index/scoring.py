@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.errors import ConfigError
+from retrieval.index.live import LiveSet
 from retrieval.index.postings import CountArray, Int32Array, IntArray, PostingBlock
 
 FloatArray = npt.NDArray[np.float64]
@@ -58,7 +59,9 @@ class BM25Scorer:
     """An inverted index of passage terms that scores exactly as rank-bm25 does.
 
     Its postings are blocks (one per build or add, in order); a term's postings
-    across blocks are joined when a question first needs them.
+    across blocks are joined when a question first needs them. A block may have
+    deleted passages (see ``live``): they keep their positions but are never
+    matched, and every corpus statistic is over the live passages only.
     """
 
     def __init__(self, params: BM25Params) -> None:
@@ -66,10 +69,15 @@ class BM25Scorer:
         self.blocks: list[PostingBlock] = []
         self._bases: list[int] = []
         self._rows: list[dict[str, int]] = []
-        # Passages per term, in the order terms first appear (rank-bm25's order).
-        self._df: dict[str, int] = {}
+        self._live: list[LiveSet | None] = []
+        # Passages per term, in the order terms first appear (rank-bm25's order);
+        # None after a deletion, until it is counted again.
+        self._counted: dict[str, int] | None = {}
         self._size = 0
         self._total_len = 0
+        # Passage positions, deleted ones included.
+        self._positions = 0
+        self._live_positions: IntArray | None = None
         self._idf: dict[str, float] = {}
         self._epsilon_idf: float | None = None
         self._len_array: FloatArray | None = None
@@ -87,24 +95,76 @@ class BM25Scorer:
         """Append passages (their terms, in order) to the index."""
         self.add_block(PostingBlock.build(documents))
 
-    def add_block(self, block: PostingBlock) -> None:
-        """Append a block of passages already indexed."""
-        df = block.df().tolist()
-        if not self._df:
-            self._df = dict(zip(block.terms, df, strict=True))
+    def add_block(self, block: PostingBlock, live: LiveSet | None = None) -> None:
+        """Append a block of passages already indexed (``live``: which of them are)."""
+        if live is None and self._counted is not None:
+            df = block.df().tolist()
+            if not self._counted:
+                self._counted = dict(zip(block.terms, df, strict=True))
+            else:
+                known = self._counted
+                for term, count in zip(block.terms, df, strict=True):
+                    known[term] = known.get(term, 0) + count
         else:
-            known = self._df
-            for term, count in zip(block.terms, df, strict=True):
-                known[term] = known.get(term, 0) + count
+            self._counted = None
         self.blocks.append(block)
-        self._bases.append(self._size)
+        self._bases.append(self._positions)
         self._rows.append(dict(zip(block.terms, range(len(block.terms)), strict=True)))
-        self._size += block.size
-        self._total_len += int(block.doc_len.sum(dtype=np.int64))
+        self._live.append(live)
+        self._positions += block.size
+        self._size += block.size if live is None else live.size
+        self._total_len += _total_len(block, live)
+        self._forget()
+
+    def set_live(self, number: int, live: LiveSet | None) -> None:
+        """Mark the passages of block ``number`` that are still live (None: all of them)."""
+        block, old = self.blocks[number], self._live[number]
+        self._live[number] = live
+        self._size += (block.size if live is None else live.size) - (
+            block.size if old is None else old.size
+        )
+        self._total_len += _total_len(block, live) - _total_len(block, old)
+        self._counted = None
+        self._forget()
+
+    @property
+    def _df(self) -> dict[str, int]:
+        """Live passages per term, in the order terms first appear in live passages."""
+        if self._counted is None:
+            counted: dict[str, int] = {}
+            for block, live in zip(self.blocks, self._live, strict=True):
+                terms, df = (
+                    (block.terms, block.df().tolist())
+                    if live is None
+                    else (live.stats.terms, live.stats.df)
+                )
+                if not counted:
+                    counted = dict(zip(terms, df, strict=True))
+                    continue
+                for term, count in zip(terms, df, strict=True):
+                    counted[term] = counted.get(term, 0) + count
+            self._counted = counted
+        return self._counted
+
+    def live_positions(self) -> IntArray:
+        """The positions of the live passages, ascending."""
+        if self._live_positions is None:
+            parts = [
+                np.arange(base, base + block.size, dtype=np.int64)
+                if live is None
+                else np.flatnonzero(live.mask).astype(np.int64) + base
+                for block, base, live in zip(self.blocks, self._bases, self._live, strict=True)
+            ]
+            self._live_positions = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+        return self._live_positions
+
+    def _forget(self) -> None:
+        """Drop what was derived from the statistics and postings."""
         self._idf = {}
         self._epsilon_idf = None
         self._len_array = None
         self._joined = {}
+        self._live_positions = None
 
     def df(self, term: str) -> int:
         """How many passages contain the term."""
@@ -161,11 +221,16 @@ class BM25Scorer:
         if joined is not None:
             return joined
         parts = []
-        for block, base, rows in zip(self.blocks, self._bases, self._rows, strict=True):
+        blocks = zip(self.blocks, self._bases, self._rows, self._live, strict=True)
+        for block, base, rows, live in blocks:
             row = rows.get(term)
             if row is not None:
                 lo, hi = int(block.offsets[row]), int(block.offsets[row + 1])
-                parts.append((block.ids[lo:hi], block.tfs[lo:hi], base))
+                ids, tfs = block.ids[lo:hi], block.tfs[lo:hi]
+                if live is not None:
+                    keep = live.mask[ids]
+                    ids, tfs = ids[keep], tfs[keep]
+                parts.append((ids, tfs, base))
         if len(parts) == 1 and parts[0][2] == 0:
             # The first segment's postings are already index positions: no copy.
             ids, tfs, _ = parts[0]
@@ -200,7 +265,7 @@ class BM25Scorer:
             return parts[0]
         # A byte per passage marks the union: far cheaper than sorting or hashing
         # the concatenated postings of common terms.
-        seen = np.zeros(self.size, dtype=np.bool_)
+        seen = np.zeros(self._positions, dtype=np.bool_)
         for ids in parts:
             seen[ids] = True
         return np.flatnonzero(seen).astype(np.int64, copy=False)
@@ -232,6 +297,8 @@ class BM25Scorer:
         if p.model == "l" and p.k1 + p.effective_delta <= 0:
             return False
         lengths = self._lengths()
+        if any(live is not None for live in self._live):
+            lengths = lengths[self.live_positions()]
         return p.b < 1 or (len(lengths) > 0 and float(lengths.min()) > 0)
 
     def _score_postings(self, query: Sequence[str], docs: Positions) -> FloatArray:
@@ -241,7 +308,7 @@ class BM25Scorer:
         k1, b, delta, avgdl = p.k1, p.b, p.effective_delta, self.avgdl
         lengths = self._lengths()
         score = np.zeros(len(docs), dtype=np.float64)
-        position = np.full(self.size, -1, dtype=np.int32)
+        position = np.full(self._positions, -1, dtype=np.int32)
         position[docs] = np.arange(len(docs), dtype=np.int32)
         for term in query:
             if term not in self._df:
@@ -291,8 +358,8 @@ class BM25Scorer:
         return score
 
     def all_scores(self, query: Sequence[str]) -> FloatArray:
-        """Scores of every passage, as rank-bm25's ``get_scores`` returns them."""
-        return self.score(query, np.arange(self.size, dtype=np.int64))
+        """Scores of every live passage, as rank-bm25's ``get_scores`` over them returns them."""
+        return self.score(query, self.live_positions())
 
     def top(self, query: Sequence[str], k: int) -> list[Scored]:
         """The k best passages among those sharing a term with the query, best first.
@@ -313,3 +380,7 @@ class BM25Scorer:
             docs, scores = docs[keep], scores[keep]
         order = np.lexsort((docs, -scores))
         return [Scored(int(docs[i]), float(scores[i])) for i in order]
+
+
+def _total_len(block: PostingBlock, live: LiveSet | None) -> int:
+    return int(block.doc_len.sum(dtype=np.int64)) if live is None else live.total_len

@@ -74,12 +74,23 @@ def analyze(
     keys = []
     for passage in passages:
         words = WORD.findall(folded, passage.start, passage.end)
-        own = analyzer.word_terms(words)
-        context = passage.context(text)
-        terms.append(own + analyzer.terms(context) if context else own)
+        terms.append(passage_terms(analyzer, text, words, passage))
         keys.append(copy_key(words))
     surfaces = analyzer.word_surfaces(WORD.findall(folded))
     return Analyzed(article, file, passages, terms, keys, surfaces, text_digest(text))
+
+
+def passage_terms(analyzer: Analyzer, text: str, words: list[str], passage: Passage) -> list[str]:
+    """A passage's index terms: its own words (found in the folded text), then its context."""
+    own = analyzer.word_terms(words)
+    context = passage.context(text)
+    return own + analyzer.terms(context) if context else own
+
+
+def reanalyze(analyzer: Analyzer, text: str, passage: Passage) -> list[str]:
+    """The terms of one passage of an article's text, exactly as ``analyze`` made them."""
+    words = WORD.findall(fold(text), passage.start, passage.end)
+    return passage_terms(analyzer, text, words, passage)
 
 
 @dataclass

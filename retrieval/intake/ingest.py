@@ -19,11 +19,13 @@ from typing import Any
 from retrieval import yamlfile
 from retrieval.errors import ArticleError, CorpusError
 from retrieval.index.corpus_index import CorpusIndex
+from retrieval.index.progress import ADD, REMOVE, Progress, ProgressStep
 from retrieval.index.scoring import BM25Params
 from retrieval.index.segment import Analyzed, text_digest
 from retrieval.index.workers import Analysis
-from retrieval.storage.corpus import JSONL_SUFFIXES, corpus_names, corpus_order, iter_corpus
+from retrieval.storage.corpus import JSONL_SUFFIXES, corpus_names, corpus_order
 from retrieval.storage.locking import index_lock
+from retrieval.storage.removal import remove_in_place
 from retrieval.storage.store import (
     MANIFEST,
     Manifest,
@@ -32,7 +34,6 @@ from retrieval.storage.store import (
     make_durable,
     open_index_locked,
     remove_leftovers,
-    save_all,
     stamp,
 )
 from retrieval.text.analysis import Analyzer
@@ -41,7 +42,6 @@ from retrieval.text.article import Article
 log = logging.getLogger(__name__)
 
 BATCH = 1000
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -150,20 +150,42 @@ def _add(
                 _finish(pending, index, corpus, index_dir, manifest, report)
                 pending, batch = started, []
         if progress is not None:
-            queued = len(batch) + (len(pending.articles) if pending else 0)
-            progress(len(report.added) + queued, len(report.refused))
-    _finish(pending, index, corpus, index_dir, manifest, report)
+            stored = len(batch) + (len(pending.articles) if pending else 0)
+            _report(progress, report, stored)
     if batch:
         last = _start(batch, analysis)
-        _finish(last, index, corpus, index_dir, manifest, report)
+        _finish(pending, index, corpus, index_dir, manifest, report)
+        if progress is not None:
+            _report(progress, report, len(batch))
+        pending = last
+    _finish(pending, index, corpus, index_dir, manifest, report)
+    if progress is not None:
+        _report(progress, report, 0)
+
+
+def _report(progress: Progress, report: AddReport, waiting: int) -> None:
+    """Tell ``progress`` how the add stands: ``waiting`` articles stored, not yet indexed."""
+    done = len(report.added)
+    progress(ProgressStep(ADD, done, stored=done + waiting, refused=len(report.refused)))
 
 
 def remove_article(
-    corpus: Path, index_dir: Path, analyzer: Analyzer, params: BM25Params, article_id: str
-) -> Added:
-    """Take an article out of the corpus, then rebuild the index without it."""
+    corpus: Path,
+    index_dir: Path,
+    analyzer: Analyzer,
+    params: BM25Params,
+    article_id: str,
+    current: Callable[[], CorpusIndex | None] | None = None,
+    progress: Progress | None = None,
+) -> tuple[Added, CorpusIndex]:
+    """Take an article out of the corpus and, in place, out of the index (see ``removal``).
+
+    ``current`` is as for ``add_articles``; the index as it stands after is returned.
+    """
     with index_lock(index_dir):
-        index = open_index_locked(corpus, index_dir, analyzer, params, allow_empty=True)
+        index = current() if current is not None else None
+        if index is None:
+            index = open_index_locked(corpus, index_dir, analyzer, params, True, 1, progress)
         if not index.has_article(article_id):
             raise CorpusError(f"no article with id '{article_id}' in {corpus}")
         file = index.file_of(article_id)
@@ -173,11 +195,13 @@ def remove_article(
             )
         article = index.article(article_id)
         passages = len(index.passages_of(article_id))
-        (corpus / file).unlink()
-        log.info("removed %s; rebuilding the index", file)
-        rebuilt = CorpusIndex.build(iter_corpus(corpus), analyzer, params)
-        save_all(rebuilt, corpus, index_dir)
-        return Added(article_id, article.title, passages, file)
+        if progress is not None:
+            progress(ProgressStep(REMOVE, 0, 1))
+        remove_in_place(index, corpus, index_dir, article_id)
+        if progress is not None:
+            progress(ProgressStep(REMOVE, 1, 1))
+        log.info("removed %s", file)
+        return Added(article_id, article.title, passages, file), index
 
 
 def article_file(article: Article) -> str:

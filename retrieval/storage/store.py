@@ -26,14 +26,16 @@ import logging
 import os
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from retrieval.errors import CorpusError, IndexStoreError
 from retrieval.index.corpus_index import CorpusIndex
+from retrieval.index.progress import CATCH_UP, Progress
 from retrieval.index.scoring import BM25Params
 from retrieval.index.segment import FORMAT_VERSION, Segment, merge_start
 from retrieval.storage.corpus import corpus_names, corpus_order, iter_corpus, read_corpus_file
+from retrieval.storage.deletions import load_segment
 from retrieval.storage.locking import index_lock
 from retrieval.text.analysis import Analyzer
 
@@ -88,6 +90,8 @@ class Manifest:
     files: list[FileStamp]
     segments: list[str]
     format_version: int = FORMAT_VERSION
+    # The deletion file in force for each segment with removed articles (see ``deletions``).
+    deletions: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> str:
         # One line: json's C encoder, fast enough to rewrite after every one-article add.
@@ -97,6 +101,7 @@ class Manifest:
                 "pipeline": self.pipeline,
                 "segments": self.segments,
                 "files": self.files,
+                "deletions": self.deletions,
             },
             ensure_ascii=False,
         )
@@ -110,7 +115,9 @@ class Manifest:
         if version != FORMAT_VERSION:
             raise ValueError(f"format version {version!r}")
         files = [(str(n), int(s), int(m)) for n, s, m in data["files"]]
-        return cls(str(data["pipeline"]), files, [str(s) for s in data["segments"]])
+        deletions = {str(k): str(v) for k, v in data.get("deletions", {}).items()}
+        segments = [str(s) for s in data["segments"]]
+        return cls(str(data["pipeline"]), files, segments, deletions=deletions)
 
 
 def saved_segments(index_dir: Path) -> list[str]:
@@ -129,21 +136,23 @@ def open_index(
     params: BM25Params,
     allow_empty: bool = False,
     workers: int = 1,
+    progress: Progress | None = None,
 ) -> CorpusIndex:
     """The saved index brought up to date with the corpus, else one rebuilt (and saved).
 
-    ``workers`` is how many processes may analyse articles for a rebuild.
+    ``workers`` is how many processes may analyse articles for a rebuild;
+    ``progress`` hears how a rebuild or a catch-up goes.
     """
     if not corpus.is_dir():
         raise CorpusError(f"{corpus}: corpus folder not found")
     if index_dir is None:
-        index = _build(corpus, analyzer, params, workers)
+        index = _build(corpus, analyzer, params, workers, progress)
     else:
         loaded = load_if_current(corpus, index_dir, analyzer, params)
         if loaded is None:
             with index_lock(index_dir):
                 loaded = open_index_locked(
-                    corpus, index_dir, analyzer, params, allow_empty=True, workers=workers
+                    corpus, index_dir, analyzer, params, True, workers, progress
                 )
         index = loaded
     return index if allow_empty else _require_articles(index, corpus)
@@ -156,12 +165,13 @@ def open_index_locked(
     params: BM25Params,
     allow_empty: bool = False,
     workers: int = 1,
+    progress: Progress | None = None,
 ) -> CorpusIndex:
     """As open_index, for a caller that holds the index lock: may repair or rebuild."""
     # Another process may have brought it up to date while we waited for the lock.
-    index = load_if_current(corpus, index_dir, analyzer, params, repair=True, workers=workers)
+    index = load_if_current(corpus, index_dir, analyzer, params, True, workers, progress)
     if index is None:
-        index = _build(corpus, analyzer, params, workers)
+        index = _build(corpus, analyzer, params, workers, progress)
         save_all(index, corpus, index_dir)
     return index if allow_empty else _require_articles(index, corpus)
 
@@ -173,6 +183,7 @@ def load_if_current(
     params: BM25Params,
     repair: bool = False,
     workers: int = 1,
+    progress: Progress | None = None,
 ) -> CorpusIndex | None:
     """The saved index if it matches the corpus (with ``repair``, once new files are added)."""
     path = index_dir / MANIFEST
@@ -192,11 +203,11 @@ def load_if_current(
             return None
         index = CorpusIndex(analyzer, params)
         for segment in manifest.segments:
-            index.add_segment(read_segment(index_dir / segment))
+            index.add_segment(*load_segment(index_dir, segment, manifest.deletions))
         if known < len(current):
             log.info("indexing %d corpus files added since the last save", len(current) - known)
             new_files = [corpus / name for name, _, _ in current[known:]]
-            append_files(index, new_files, index_dir, manifest, workers)
+            append_files(index, new_files, index_dir, manifest, workers, progress)
         return index
     except OlderFormat as exc:
         log.info("index %s was %s: rebuilding", index_dir, exc)
@@ -206,8 +217,10 @@ def load_if_current(
         return None
 
 
-def _build(corpus: Path, analyzer: Analyzer, params: BM25Params, workers: int) -> CorpusIndex:
-    return CorpusIndex.build(iter_corpus(corpus), analyzer, params, workers)
+def _build(
+    corpus: Path, analyzer: Analyzer, params: BM25Params, workers: int, progress: Progress | None
+) -> CorpusIndex:
+    return CorpusIndex.build(iter_corpus(corpus), analyzer, params, workers, progress)
 
 
 def _require_articles(index: CorpusIndex, corpus: Path) -> CorpusIndex:
@@ -224,6 +237,8 @@ def save_all(index: CorpusIndex, corpus: Path, index_dir: Path) -> None:
     write_manifest(index_dir, Manifest(pipeline_digest(index.analyzer), files, names))
     for name in old - set(names):
         (index_dir / name).unlink(missing_ok=True)
+    for path in index_dir.glob("seg-*.del"):
+        path.unlink(missing_ok=True)
 
 
 def append_files(
@@ -232,12 +247,13 @@ def append_files(
     index_dir: Path,
     manifest: Manifest,
     workers: int = 1,
+    progress: Progress | None = None,
 ) -> list[str]:
     """Analyse corpus files into the index, save them as a segment, update the manifest."""
     ordered = sorted(paths, key=lambda p: corpus_order(p.name))
     stamps = [stamp(path) for path in ordered]
     items = ((path.name, item) for path in ordered for item in read_corpus_file(path))
-    segment = index.extend(items, workers)
+    segment = index.extend(items, workers, progress, CATCH_UP)
     commit_segment(index, index_dir, manifest, segment, stamps)
     return segment.problems
 
@@ -262,16 +278,26 @@ def commit_segment(
 
 def merge_trailing(index: CorpusIndex, index_dir: Path, manifest: Manifest) -> None:
     """Merge trailing segments while the policy asks for it: new file, manifest, old files out."""
-    while (start := merge_start([s.passage_count for s in index.segments])) is not None:
-        merged = write_segment(index_dir, Segment.merge(index.segments[start:]))
-        old = manifest.segments[start:]
-        manifest.segments[start:] = [merged]
-        write_manifest(index_dir, manifest)
-        # Mapped from the file like any loaded segment, not held in memory.
-        index.replace_from(start, read_segment(index_dir / merged))
-        for name in old:
-            (index_dir / name).unlink(missing_ok=True)
-        log.info("merged %d index segments into %s", len(old), merged)
+    sizes = index.live_passage_count
+    while (start := merge_start([sizes(n) for n in range(len(index.segments))])) is not None:
+        stop = len(index.segments)
+        merged = write_segment(index_dir, Segment.merge(index.compacted(start, stop)))
+        replace_segments(index, index_dir, manifest, start, stop, merged)
+
+
+def replace_segments(
+    index: CorpusIndex, index_dir: Path, manifest: Manifest, start: int, stop: int, merged: str
+) -> None:
+    """Put a saved segment in place of segments ``start:stop``: manifest, then old files out."""
+    old = manifest.segments[start:stop]
+    gone = [manifest.deletions.pop(name) for name in old if name in manifest.deletions]
+    manifest.segments[start:stop] = [merged]
+    write_manifest(index_dir, manifest)
+    # Mapped from the file like any loaded segment, not held in memory.
+    index.replace(start, stop, read_segment(index_dir / merged))
+    for name in old + gone:
+        (index_dir / name).unlink(missing_ok=True)
+    log.info("merged %d index segments into %s", len(old), merged)
 
 
 def write_segment(index_dir: Path, segment: Segment) -> str:
