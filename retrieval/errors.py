@@ -21,6 +21,10 @@ class IndexStoreError(StorybotError):
     """An index folder that cannot be read or written."""
 
 
+class IndexDamagedError(IndexStoreError):
+    """A saved index file that cannot be read as written: the index is rebuilt from the corpus."""
+
+
 class EvalError(StorybotError):
     """An evaluation file that is missing or malformed."""
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from retrieval.answering.answer import Answer
 from retrieval.answering.search import SearchOptions, search
-from retrieval.errors import ArticleError, IndexStoreError
+from retrieval.errors import ArticleError, IndexDamagedError, IndexStoreError
 from retrieval.index.corpus_index import CorpusIndex
 from retrieval.index.progress import Progress
 from retrieval.index.scoring import BM25Params
@@ -177,7 +177,7 @@ class Retriever:
                     index.set_deleted(number, read_deletions(folder / current, name, segment))
             for name in saved.segments[count:]:
                 index.add_segment(*load_segment(folder, name, saved.deletions))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (IndexDamagedError, OSError, ValueError, KeyError, TypeError) as exc:
             log.info("reopening the index: %s", exc)
             return False
         log.info("took in %d new index segments", len(saved.segments) - count)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -38,8 +39,18 @@ def test_object_arrays_are_never_written(tmp_path: Path) -> None:
 
 
 def _raw(header: dict[str, object], payload: bytes = b"") -> bytes:
+    """A file with this header (its checksum right) and payload."""
     meta = json.dumps(header).encode()
-    return arrayfile.MAGIC + len(meta).to_bytes(8, "little") + meta + payload
+    length = len(meta).to_bytes(8, "little")
+    pad = b"\0" * (-(20 + len(meta)) % 64)
+    crc = zlib.crc32(pad, zlib.crc32(meta, zlib.crc32(length)))
+    return arrayfile.MAGIC + length + crc.to_bytes(4, "little") + meta + pad + payload
+
+
+def _one(dtype: str, count: int, offset: int) -> bytes:
+    """A file of one array ``x`` described so, its checksum 0, with 64 zero bytes of data."""
+    spec = {"dtype": dtype, "shape": [count], "offset": offset, "crc32": 0}
+    return _raw({"arrays": {"x": spec}}, bytes(64))
 
 
 @pytest.mark.parametrize(
@@ -50,13 +61,18 @@ def _raw(header: dict[str, object], payload: bytes = b"") -> bytes:
         b"NOTMAGIC" + bytes(8),
         arrayfile.MAGIC + (10**9).to_bytes(8, "little") + b"{}",
         _raw({"no": "arrays"}),
-        _raw({"arrays": {"x": {"dtype": "|O", "shape": [1], "offset": 0}}}, bytes(64)),
-        _raw({"arrays": {"x": {"dtype": "<i8", "shape": [-1], "offset": 0}}}, bytes(64)),
-        _raw({"arrays": {"x": {"dtype": "<i8", "shape": [1000], "offset": 0}}}, bytes(64)),
-        _raw({"arrays": {"x": {"dtype": "<i8", "shape": [1], "offset": -64}}}, bytes(64)),
+        _one("|O", 1, 0),
+        _one("<i8", -1, 0),
+        _one("<i8", 1000, 0),
+        _one("<i8", 1, -64),
+        _raw({"arrays": {"x": {"dtype": "<i8", "shape": [1], "offset": 0}}}, bytes(64)),
+        _one("<i8", 1, 0),
+        _raw({"arrays": {}})[:-1] + b"!",
+        _raw({"arrays": {}}, b"tail"),
     ],
     ids=["empty", "short", "magic", "header length", "no arrays", "object dtype",
-         "negative shape", "past the end", "negative offset"],
+         "negative shape", "past the end", "negative offset", "no checksum", "array checksum",
+         "header checksum", "bytes past the end"],
 )  # fmt: skip
 def test_damaged_or_hostile_files_raise_value_error(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "s"

@@ -14,6 +14,7 @@ from retrieval.index.segment import FORMAT_VERSION
 from retrieval.retriever import Retriever
 from retrieval.settings import Settings, load_settings
 from retrieval.storage.store import MANIFEST
+from tests.segfiles import with_header
 
 
 def settings_for(corpus: Path, index: Path) -> Settings:
@@ -51,15 +52,6 @@ def test_changed_corpus_rebuilds(seed_corpus: Path, tmp_path: Path) -> None:
     )
 
 
-def _header(data: bytes, **changes: object) -> bytes:
-    """A segment's bytes with its JSON header changed (same length or not)."""
-    length = int.from_bytes(data[8:16], "little")
-    header = json.loads(data[16 : 16 + length])
-    header.update(changes)
-    new = json.dumps(header).encode()
-    return data[:8] + len(new).to_bytes(8, "little") + new + data[16 + length :]
-
-
 @pytest.mark.parametrize(
     ("target", "damage"),
     [
@@ -67,9 +59,9 @@ def _header(data: bytes, **changes: object) -> bytes:
         ("segment", lambda data: b"not a segment at all"),
         ("segment", lambda data: data[: len(data) // 2]),
         ("segment", lambda data: data[:20]),
-        ("segment", lambda data: _header(data, format_version=99)),
-        ("segment", lambda data: _header(data, articles=[])),
-        ("segment", lambda data: data[:16] + b"{broken json" + data[28:]),
+        ("segment", lambda data: with_header(data, format_version=99)),
+        ("segment", lambda data: with_header(data, articles=[])),
+        ("segment", lambda data: data[:20] + b"{broken json" + data[32:]),
         ("manifest", lambda data: b"{not json"),
         ("manifest", lambda data: b'{"format_version": 1}'),
     ],

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from retrieval.errors import IndexDamagedError
 from retrieval.index import arrayfile
 from retrieval.index.postings import Int32Array, IntArray, PostingBlock
 from retrieval.text.analysis import WORD, Analyzer, fold
@@ -24,7 +25,7 @@ from retrieval.text.article import Article
 from retrieval.text.cleaning import clean_text
 from retrieval.text.passages import Passage, split_article
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 _NO = -1
 # Trailing segments of one size class are merged once there are this many.
 MERGE_FACTOR = 10
@@ -244,9 +245,20 @@ class Segment:
         return arrayfile.encode(header, arrays)
 
     @classmethod
-    def load(cls, path: Path) -> Segment:
-        """A saved segment, mapped; ValueError (or KeyError, TypeError) if it is damaged."""
-        header, arrays = arrayfile.read(path)
+    def load(cls, path: Path, verify: bool = True) -> Segment:
+        """A saved segment, mapped, its checksums verified.
+
+        Whatever goes wrong reading it (a checksum, a truncated file, bytes that
+        do not decode or do not fit together) is IndexDamagedError naming the file.
+        """
+        try:
+            return cls._load(path, verify)
+        except Exception as exc:
+            raise IndexDamagedError(f"{path}: {arrayfile.reason(exc, path.name)}") from exc
+
+    @classmethod
+    def _load(cls, path: Path, verify: bool) -> Segment:
+        header, arrays = arrayfile.read(path, verify)
         if header.get("format_version") != FORMAT_VERSION:
             raise ValueError(f"{path.name}: format version {header.get('format_version')!r}")
         postings = PostingBlock(

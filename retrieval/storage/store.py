@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from retrieval.errors import CorpusError, IndexStoreError
+from retrieval.errors import CorpusError, IndexDamagedError, IndexStoreError
 from retrieval.index.corpus_index import CorpusIndex
 from retrieval.index.progress import CATCH_UP, Progress
 from retrieval.index.scoring import BM25Params
@@ -212,6 +212,9 @@ def load_if_current(
     except OlderFormat as exc:
         log.info("index %s was %s: rebuilding", index_dir, exc)
         return None
+    except IndexDamagedError as exc:
+        log.warning("damaged index: %s; rebuilding from the corpus", exc)
+        return None
     except (OSError, EOFError, ValueError, KeyError, TypeError) as exc:
         log.warning("index %s is damaged (%s): rebuilding from the corpus", index_dir, exc)
         return None
@@ -308,7 +311,7 @@ def write_segment(index_dir: Path, segment: Segment) -> str:
 
 
 def read_segment(path: Path) -> Segment:
-    """A saved segment, mapped into memory."""
+    """A saved segment, mapped into memory, its checksums verified (else IndexDamagedError)."""
     return Segment.load(path)
 
 
