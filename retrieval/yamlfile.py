@@ -12,12 +12,12 @@ from retrieval.errors import StorybotError
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
-class DuplicateKeyError(yaml.constructor.ConstructorError):
-    """A mapping that gives the same key twice: the second would silently win."""
+class ContentError(yaml.constructor.ConstructorError):
+    """Well-formed YAML whose content is refused: a key given twice, an impossible date."""
 
-    def __init__(self, key: Any, mark: yaml.Mark | None) -> None:
-        super().__init__(problem=f"duplicate key {key!r}", problem_mark=mark)
-        self.key = key
+    def __init__(self, what: str, mark: yaml.Mark | None) -> None:
+        super().__init__(problem=what, problem_mark=mark)
+        self.what = what
 
 
 def where_in_yaml(exc: yaml.YAMLError, first_line: int = 1) -> str:
@@ -28,12 +28,12 @@ def where_in_yaml(exc: yaml.YAMLError, first_line: int = 1) -> str:
 
 def yaml_problem(exc: yaml.YAMLError, what: str, first_line: int = 1) -> str:
     """What is wrong, where: "duplicate key 'x' at line 3", else "<what> at line 3"."""
-    if isinstance(exc, DuplicateKeyError):
-        return f"duplicate key {exc.key!r}{where_in_yaml(exc, first_line)}"
+    if isinstance(exc, ContentError):
+        return f"{exc.what}{where_in_yaml(exc, first_line)}"
     return f"{what}{where_in_yaml(exc, first_line)}"
 
 
-class _NoDuplicates:
+class _Strict:
     """A constructor mixin that refuses a key given twice in one mapping."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -47,21 +47,32 @@ class _NoDuplicates:
             except TypeError:
                 continue  # an unhashable key: SafeConstructor reports it itself
             if duplicate:
-                raise DuplicateKeyError(key, key_node.start_mark)
+                raise ContentError(f"duplicate key {key!r}", key_node.start_mark)
             seen.add(key)
         return super().construct_mapping(node, deep)  # type: ignore[misc, no-any-return]
 
 
-class _PySafeLoader(_NoDuplicates, yaml.SafeLoader):
+class _PySafeLoader(_Strict, yaml.SafeLoader):
     """The pure-Python safe loader, refusing duplicate keys."""
 
 
 _CBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _FastSafeLoader(_NoDuplicates, _CBase):  # type: ignore[valid-type, misc]
+class _FastSafeLoader(_Strict, _CBase):  # type: ignore[valid-type, misc]
     """libyaml's parser where PyYAML was built with it: same documents, far faster."""
 
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """A date or time; 2013-02-30 has the form of a date but is none."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        raise ContentError(f"invalid date {node.value!r}", node.start_mark) from None
+
+
+for _loader in (_PySafeLoader, _FastSafeLoader):
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 SafeLoader: type[yaml.SafeLoader] = _FastSafeLoader
 SafeDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -72,7 +83,7 @@ def load(text: str) -> Any:
     loader = SafeLoader(text)
     try:
         return loader.get_single_data()
-    except DuplicateKeyError:
+    except ContentError:
         raise
     except yaml.YAMLError:
         # The pure-Python parser says where the problem is the way users read it.

@@ -216,7 +216,8 @@ def test_counts_read_right(ready: tuple[Path, Path, Path], tmp_path: Path) -> No
     lines = done.stdout.splitlines()
     assert lines[0] == "added one (1 passage)"
     assert re.fullmatch(
-        r"1 article added \(1 passage\), 0 already in the corpus, 0 refused, in \d+\.\d s",
+        r"1 article added \(1 passage\), 0 already in the corpus, 0 refused, 0 skipped, "
+        r"in \d+\.\d s",
         lines[1],
     )
     assert "/s" not in done.stdout and done.stderr == ""
@@ -225,7 +226,8 @@ def test_counts_read_right(ready: tuple[Path, Path, Path], tmp_path: Path) -> No
     assert again.returncode == 0
     assert re.fullmatch(
         r"already in the corpus: .*one\.md \(as one\)\n"
-        r"0 articles added \(0 passages\), 1 already in the corpus, 0 refused, in \d+\.\d s\n",
+        r"0 articles added \(0 passages\), 1 already in the corpus, 0 refused, 0 skipped, "
+        r"in \d+\.\d s\n",
         again.stdout,
     )
     listing = storybot("sources", "--config", config).stdout

@@ -57,7 +57,7 @@ def add_parsers(commands: Subcommands) -> None:
         "--json",
         action="store_true",
         help="print one JSON object: {added: [{id, title, passages, file}], "
-        "already: [{input, id}], refused: [str], ...}",
+        "already: [{input, id}], refused: [str], skipped: [str], ...}",
     )
     add.set_defaults(handler=cmd_add)
 
@@ -99,9 +99,10 @@ def cmd_add(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     retriever = open_retriever(args, allow_empty=True)
     started = time.perf_counter()
+    skipped: list[str] = []
     with ProgressDisplay(sys.stderr, quiet=args.quiet) as progress:
         report = retriever.add(
-            expand(args.inputs, settings.fetch, overrides),
+            expand(args.inputs, settings.fetch, overrides, skipped),
             strict=args.strict,
             progress=progress.update,
         )
@@ -117,6 +118,7 @@ def cmd_add(args: argparse.Namespace) -> int:
                 "added": [asdict(a) for a in report.added],
                 "already": [asdict(a) for a in report.already],
                 "refused": report.refused,
+                "skipped": skipped,
                 "passages": passages,
                 "seconds": round(elapsed, 3),
             }
@@ -128,10 +130,12 @@ def cmd_add(args: argparse.Namespace) -> int:
             echo(f"added {added.id}{title} ({plural(added.passages, 'passage')})")
         for already in report.already:
             echo(f"already in the corpus: {already.input} (as {already.id})")
+        for entry in skipped:
+            echo(f"skipped: {entry}")
     echo(
         f"{plural(len(report.added), 'article')} added ({plural(passages, 'passage')}), "
         f"{len(report.already)} already in the corpus, {len(report.refused)} refused, "
-        f"in {elapsed:.1f} s{rate(len(report.added), elapsed, 'articles')}"
+        f"{len(skipped)} skipped, in {elapsed:.1f} s{rate(len(report.added), elapsed, 'articles')}"
     )
     return status
 

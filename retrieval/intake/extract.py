@@ -82,18 +82,7 @@ def html_to_article(
 def read_html_file(path: Path, overrides: dict[str, str | None] | None = None) -> Article:
     """An article from a saved HTML page (decoded by its BOM or <meta charset>, else UTF-8)."""
     where = str(path)
-    limit = corpus.MAX_ARTICLE_BYTES
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise ArticleError(f"{where}: file is too large ({size} bytes, limit {limit})")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ArticleError(f"{where}: file not found") from None
-    except OSError as exc:
-        raise ArticleError(f"{where}: cannot read ({exc.strerror or exc})") from None
-    if len(data) > limit:  # it grew since stat()
-        raise ArticleError(f"{where}: file is too large (limit {limit} bytes)")
+    data = corpus.read_file(path, corpus.MAX_ARTICLE_BYTES)
     return html_to_article(_decode_html(data, where), where, overrides=overrides)
 
 

@@ -10,6 +10,7 @@ import gzip
 import json
 import os
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,12 +20,20 @@ import yaml
 from retrieval import yamlfile
 from retrieval.errors import ArticleError, CorpusError
 from retrieval.text.article import Article, content_id, make_article
-from retrieval.yamlfile import where_in_yaml
+from retrieval.yamlfile import yaml_problem
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 MAX_ARTICLE_BYTES = 5_000_000
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_FRONT_MATTER_OPENED = re.compile(r"\A---[ \t]*(?:\n|\Z)")
+_KINDS = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFDIR: "a folder",
+}
 
 
 def read_article_file(path: Path) -> Article:
@@ -37,11 +46,14 @@ def read_article_file(path: Path) -> Article:
             loaded = yamlfile.load(match.group(1) or "")
         except yaml.YAMLError as exc:
             # The front matter starts on the file's second line.
-            raise ArticleError(f"{path}: malformed front matter{where_in_yaml(exc, 2)}") from None
+            problem = yaml_problem(exc, "malformed front matter", first_line=2)
+            raise ArticleError(f"{path}: {problem}") from None
         if loaded is not None and not isinstance(loaded, dict):
             raise ArticleError(f"{path}: front matter must be a mapping of keys to values")
         fields = loaded or {}
         raw = raw[match.end() :]
+    elif _FRONT_MATTER_OPENED.match(raw):
+        raise ArticleError(f"{path}: front matter opened on line 1 has no closing '---' line")
     return make_article(fields, raw, str(path), _default_id(path))
 
 
@@ -118,18 +130,37 @@ def corpus_names(folder: Path) -> list[str]:
         ]
 
 
-def _read_text(path: Path) -> str:
+def not_regular(mode: int) -> str | None:
+    """What a file that is not a regular file is ("a named pipe (FIFO)"), else None."""
+    if stat.S_ISREG(mode):
+        return None
+    return _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+
+
+def read_file(path: Path, limit: int) -> bytes:
+    """A regular file's bytes, at most ``limit``; a pipe or device is refused, never waited on."""
     try:
-        size = path.stat().st_size
-        if size > MAX_ARTICLE_BYTES:
-            raise ArticleError(
-                f"{path}: file is too large ({size} bytes, limit {MAX_ARTICLE_BYTES})"
-            )
-        data = path.read_bytes()
+        # O_NONBLOCK: opening a FIFO without a writer would otherwise wait forever.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
         raise ArticleError(f"{path}: file not found") from None
     except OSError as exc:
         raise ArticleError(f"{path}: cannot read ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(fd)
+        kind = not_regular(info.st_mode)
+        if kind is not None:
+            raise ArticleError(f"{path}: {kind}, not an article file")
+        if info.st_size > limit:
+            raise ArticleError(f"{path}: file is too large ({info.st_size} bytes, limit {limit})")
+        data = file.read(limit + 1)
+    if len(data) > limit:  # it grew since it was opened
+        raise ArticleError(f"{path}: file is too large (limit {limit} bytes)")
+    return data
+
+
+def _read_text(path: Path) -> str:
+    data = read_file(path, MAX_ARTICLE_BYTES)
     if b"\x00" in data:
         raise ArticleError(f"{path}: looks like a binary file, not text")
     try:

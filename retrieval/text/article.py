@@ -7,12 +7,14 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from retrieval.errors import ArticleError
 from retrieval.text.cleaning import clean_text
 
 KNOWN_FIELDS = ("id", "title", "source", "url", "published")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,47 @@ def make_article(fields: dict[str, Any], raw_text: str, where: str, default_id: 
         )
     extra = {k: _plain(v) for k, v in fields.items() if k not in KNOWN_FIELDS and k != "text"}
     return Article(id=article_id, text=text, extra=extra, origin=where, **meta)
+
+
+def checked(article: Article) -> Article:
+    """The article, if its date is a date and its address a web address; else ArticleError.
+
+    Applied to what is being added, not to the corpus already stored, which is read as is.
+    """
+    where = article.where
+    if article.published is not None and not is_iso_date(article.published):
+        raise ArticleError(
+            f"{where}: 'published' must be a date as YYYY-MM-DD (or an ISO 8601 date and time), "
+            f"got {article.published!r}"
+        )
+    if article.url is not None and not is_web_url(article.url):
+        raise ArticleError(f"{where}: 'url' must be an http or https address, got {article.url!r}")
+    return article
+
+
+def is_iso_date(value: str) -> bool:
+    """A real calendar date, YYYY-MM-DD, alone or starting an ISO 8601 date and time."""
+    if not _ISO_DAY.fullmatch(value[:10]):
+        return False
+    try:
+        if len(value) == 10:
+            dt.date.fromisoformat(value)
+        else:
+            dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+def is_web_url(value: str) -> bool:
+    """An http(s) address with a host and no white space or control characters."""
+    if any(c.isspace() or ord(c) < 32 for c in value):
+        return False
+    try:
+        parts = urlsplit(value)
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return False
 
 
 def _plain(value: Any) -> Any:
