@@ -18,6 +18,7 @@ from retrieval import QuestionTooLong
 from retrieval.answering import query
 from retrieval.answering.query import MAX_CORRECTED_LENGTH, analyze_query, correct
 from retrieval.retriever import Retriever
+from retrieval.text.analysis import Analyzer
 
 # Far more than any question's analysis needs, far less than expanding a long word
 # took: a 2,000-letter word grew the peak by about 460 MB.
@@ -122,3 +123,17 @@ def test_a_huge_question_is_refused_before_any_work(
         tracemalloc.stop()
     assert expansions.words == []
     assert peak < MEMORY_BOUND
+
+
+@pytest.mark.parametrize(
+    ("stemmer", "stopwords"), [("english", True), ("english", False), (None, True)]
+)
+def test_correction_looks_candidates_up_as_the_analyzer_would(
+    seed_retriever: Retriever, stemmer: str | None, stopwords: bool
+) -> None:
+    """The batch lookup of candidates gives each the term ``Analyzer.term`` gives it."""
+    analyzer = Analyzer(stemmer=stemmer, stopwords=stopwords)
+    plain = sorted(w for w in seed_retriever.index.surfaces if w.isascii() and w.isalpha())
+    words = sorted({c for w in plain[::10] for c in query._edits(w.lower())} | set(plain))
+    assert len(words) > 20_000
+    assert analyzer.letter_terms(words) == [analyzer.term(w) for w in words]

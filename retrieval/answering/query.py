@@ -138,8 +138,12 @@ def correct(
         return None
     best: tuple[int, str] | None = None
     stopword = False
-    for candidate in _edits(plain):
-        term = analyzer.term(candidate)
+    candidates = list(_edits(plain))
+    if plain.isascii():
+        terms = analyzer.letter_terms(candidates)
+    else:
+        terms = [analyzer.term(c) for c in candidates]
+    for candidate, term in zip(candidates, terms, strict=True):
         if term is None:
             stopword = stopword or candidate in _QUESTION_WORDS
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -131,14 +131,34 @@ class Analyzer:
         """The distinct written forms of words already split off a folded text."""
         return set(map(self._surface, set(words)))
 
+    def letter_terms(self, words: Sequence[str]) -> list[str | None]:
+        """``term`` of each of many words of lowercase ASCII letters, stemmed in one call.
+
+        Spelling correction looks up hundreds of such words per question word:
+        one call to the stemmer, and no cache to fill with misspellings.
+        """
+        if not all(w.isascii() and w.isalpha() and w.islower() for w in words):
+            raise ValueError("letter_terms takes words of lowercase ASCII letters only")
+        mapped = [
+            None if w in self._stopwords else _MONTHS.get(w) or IRREGULAR.get(w, w) for w in words
+        ]
+        if self._stemmer is None:
+            return mapped
+        stems = iter(self._stemmer.stemWords([w for w in mapped if w is not None]))
+        return [None if w is None else _fold_stem(next(stems)) for w in mapped]
+
     def _term_uncached(self, word: str) -> str | None:
         word = self.surface(word)
         if not word or word in self._stopwords:
             return None
         word = _MONTHS.get(word) or IRREGULAR.get(word, word)
         if self._stemmer is not None and not word.isdigit():
-            word = self._stemmer.stemWord(word)
-            if len(word) > 5 and word.endswith("our"):
-                word = word[:-3] + "or"
-            word = _REPEATS.sub(r"\1", word) if not word.isdigit() else word
+            word = _fold_stem(self._stemmer.stemWord(word))
         return word
+
+
+def _fold_stem(stem: str) -> str:
+    """British "-our" as American "-or", and doubled letters as one."""
+    if len(stem) > 5 and stem.endswith("our"):
+        stem = stem[:-3] + "or"
+    return _REPEATS.sub(r"\1", stem) if not stem.isdigit() else stem
