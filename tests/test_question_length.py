@@ -141,6 +141,25 @@ def test_ask_stdin_refuses_only_the_long_line(
         assert "Norm Kelly" in out
 
 
+def test_eval_names_the_file_of_a_question_over_the_cap(
+    config_file: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    questions = tmp_path / "questions.yaml"
+    questions.write_text(
+        f'- {{q: "{ANSWERED}", a: [Kelly], kind: fact}}\n- {{q: "{TOO_LONG}", a: [], kind: out}}\n',
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        ["eval", str(questions), "--config", str(config_file)], capsys, monkeypatch
+    )
+    assert (code, out) == (1, "")
+    assert err.startswith(f"storybot: error: {questions}: question 'Who urged Ford")
+    assert err.endswith(f": {message(TOO_LONG)}\n") and err.count("\n") == 1
+
+
 def test_chat_posts_the_bots_refusal_and_goes_on(
     config_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,7 +6,16 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from retrieval import Outcome, evaluate, load_questions
+from retrieval import (
+    Answer,
+    EvalError,
+    Outcome,
+    QuestionTooLong,
+    Retriever,
+    clip,
+    evaluate,
+    load_questions,
+)
 from retrieval.cli.options import command, open_retriever, top_k
 from retrieval.cli.output import echo, echo_json
 
@@ -53,7 +62,7 @@ def add_parsers(commands: Subcommands) -> None:
 def cmd_eval(args: argparse.Namespace) -> int:
     questions = load_questions(args.file)
     retriever = open_retriever(args)
-    report = evaluate(questions, lambda q: retriever.ask(q, top_k=args.top_k))
+    report = evaluate(questions, lambda q: _ask(retriever, q, args))
     if args.json:
         echo_json({**report.to_dict(args.top_k), "misses": [_miss(o) for o in report.misses()]})
         return 0
@@ -70,6 +79,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 f"  first: {got}"
             )
     return 0
+
+
+def _ask(retriever: Retriever, question: str, args: argparse.Namespace) -> Answer:
+    try:
+        return retriever.ask(question, top_k=args.top_k)
+    except QuestionTooLong as error:
+        raise EvalError(f"{args.file}: question {clip(question, 40)!r}: {error}") from None
 
 
 def _miss(outcome: Outcome) -> dict[str, Any]:
