@@ -178,3 +178,85 @@ def test_a_saved_page_over_the_size_limit_is_refused(tmp_path: Path) -> None:
         out.truncate(MAX_ARTICLE_BYTES + 1)
     refused(lambda: read_html_file(path), "too large")
     refused(lambda: read_html_file(tmp_path / "absent.html"), "file not found")
+
+
+PROSE = (
+    "<p>The council has met in the old hall since 1998, and the mayor said on 12 March 2012 "
+    "that it would close before 2020. Nobody believed him then, and few believe him now.</p>"
+    "<p>The hall's roof was mended in 2011, and its heating was replaced the year after.</p>"
+)
+
+
+def page(head: str = "", before: str = "", outside: str = "") -> str:
+    return (
+        f"<html><head><title>Old hall</title>{head}</head><body>{outside}"
+        f"<article><h1>Old hall</h1>{before}{PROSE}</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        pytest.param(page(), id="years in the prose"),
+        pytest.param(page(before="<p>Nov. 6, 2013, the mayor said so.</p>"), id="a date in prose"),
+        pytest.param(
+            page(
+                outside='<aside><time datetime="2019-04-01">1 April</time></aside>'
+                '<aside><time datetime="2019-04-02">2 April</time></aside>'
+            ),
+            id="times of other stories",
+        ),
+        pytest.param(
+            page('<meta property="article:published_time" content="2013-02-30">'),
+            id="an impossible date",
+        ),
+    ],
+)
+def test_a_page_without_a_publication_date_gets_none(html: str) -> None:
+    """A year or date in the story's prose is not when it was published."""
+    assert html_to_article(html, "page.html").published is None
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        pytest.param(
+            page(before="<p>TORONTO, Nov. 6, 2013 — The mayor spoke.</p>"),
+            "2013-11-06",
+            id="dateline",
+        ),
+        pytest.param(
+            page(before="<p>OTTAWA, Ont. (CP) - 7 November 2013 | The mayor spoke.</p>"),
+            "2013-11-07",
+            id="dateline with an agency",
+        ),
+        pytest.param(
+            page(before="<p>Published: 2013-11-08 by Ann Lee</p>"), "2013-11-08", id="byline"
+        ),
+        pytest.param(
+            page('<meta property="article:published_time" content="2013-11-09T10:00:00Z">'),
+            "2013-11-09",
+            id="meta tag",
+        ),
+        pytest.param(
+            page('<meta name="date" content="Sun, 10 Nov 2013 10:00:00 GMT">'),
+            "2013-11-10",
+            id="meta tag, RFC 2822",
+        ),
+        pytest.param(
+            page(
+                '<script type="application/ld+json">{"@graph": [{"@type": "NewsArticle", '
+                '"datePublished": "2013-11-11T08:00:00-05:00"}]}</script>'
+            ),
+            "2013-11-11",
+            id="JSON-LD",
+        ),
+        pytest.param(
+            page(before='<p><time datetime="2013-11-12">12 Nov</time> by Ann Lee</p>'),
+            "2013-11-12",
+            id="time element in the article",
+        ),
+    ],
+)
+def test_the_publication_date_comes_from_metadata_or_a_dateline(html: str, expected: str) -> None:
+    assert html_to_article(html, "page.html").published == expected

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import trafilatura
 
 from retrieval.errors import ArticleError
+from retrieval.intake.dates import published_date
 from retrieval.storage import corpus
 from retrieval.text.article import Article, content_id, make_article
 from retrieval.text.cleaning import clean_text
@@ -24,7 +25,6 @@ from retrieval.text.cleaning import clean_text
 # "<meta charset=x>" and "<meta http-equiv=Content-Type content='text/html; charset=x'>"
 _META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
 _CHARSET_PRESCAN_BYTES = 4096
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Navigation is never the story. trafilatura's fallbacks would otherwise make an
 # article of a menu when a page has nothing else ("<nav>Menu</nav>" gives "Menu").
 _NOT_THE_STORY = ["//nav", "//*[@role='navigation']"]
@@ -59,6 +59,8 @@ def html_to_article(
             include_links=False,
             deduplicate=False,
             prune_xpath=_NOT_THE_STORY,
+            # Its date is not used (see dates.py): the least search for one.
+            date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except Exception as exc:  # a parser failure on odd input must not become a traceback
         raise ArticleError(f"{where}: cannot read the page ({_one_line(exc)})") from None
@@ -73,7 +75,8 @@ def html_to_article(
         "title": title,
         "source": _text_field(meta.get("sitename")) or _host_name(page_url),
         "url": page_url,
-        "published": _iso_date(meta.get("date")),
+        # trafilatura's date may come from the story's prose ("since 1998"): not used.
+        "published": published_date(html, body),
     }
     fields.update(given)
     return make_article(fields, body, where, content_id(clean_text(body)))
@@ -148,11 +151,6 @@ def _text_field(value: Any) -> str | None:
         return None
     value = " ".join(value.split())
     return value or None
-
-
-def _iso_date(value: Any) -> str | None:
-    text = _text_field(value)
-    return text if text and _ISO_DATE.match(text) else None
 
 
 def _http_url(value: Any) -> str | None:
