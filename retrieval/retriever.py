@@ -1,27 +1,35 @@
-"""The retriever: one object that opens the index and answers questions."""
+"""The retriever: one object that opens the index and answers questions.
+
+It remembers which saved state its index reflects (``Loaded``) and, before each
+question, takes in what other processes saved since (``refresh``).
+"""
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from retrieval.answering.answer import Answer
 from retrieval.answering.search import SearchOptions, search
-from retrieval.errors import ArticleError, IndexDamagedError, IndexStoreError
+from retrieval.errors import ArticleError, IndexStoreError
 from retrieval.index.corpus_index import CorpusIndex
 from retrieval.index.progress import Progress
 from retrieval.index.scoring import BM25Params
 from retrieval.index.workers import cpu_workers
 from retrieval.intake.ingest import Added, AddReport, add_articles, remove_article
-from retrieval.settings import Settings
-from retrieval.storage.deletions import load_segment, read_deletions
-from retrieval.storage.store import MANIFEST, Manifest, open_index
+from retrieval.settings import LockSettings, Settings
+from retrieval.storage.serving import catch_up, open_serving
+from retrieval.storage.store import Loaded
 from retrieval.text.analysis import Analyzer
 from retrieval.text.article import Article, Source
 
 log = logging.getLogger(__name__)
+
+# A reader answering from an index it could not update tries again after this long.
+RETRY_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -42,14 +50,21 @@ class Retriever:
         corpus: Path | None = None,
         index_dir: Path | None = None,
         workers: int = 1,
+        loaded: Loaded | None = None,
+        lock: LockSettings | None = None,
     ) -> None:
-        self.index = index
         self.options = options
         self.corpus = corpus
         self.index_dir = index_dir
         self.workers = workers
-        self._seen = self._manifest_stamp()
-        self._segments = self._saved_manifest()
+        self.lock = lock or LockSettings()
+        # Without the saved state it reflects, the index is read again at the first refresh.
+        self._loaded = loaded if loaded is not None and loaded.index is index else Loaded(index)
+        self._opened = time.monotonic()
+
+    @property
+    def index(self) -> CorpusIndex:
+        return self._loaded.index
 
     @classmethod
     def from_settings(
@@ -70,11 +85,19 @@ class Retriever:
             delta=retrieval.delta,
         )
         workers = cpu_workers(analysis.workers)
-        index = open_index(
-            settings.corpus, settings.index, analyzer, params, allow_empty, workers, progress
+        lock = settings.lock
+        loaded = open_serving(
+            settings.corpus,
+            settings.index,
+            analyzer,
+            params,
+            allow_empty,
+            workers,
+            lock.read_seconds,
+            progress,
         )
         # Okapi's idf floor needs a pass over the vocabulary: at load, not at the first question.
-        index.scorer.prepare()
+        loaded.index.scorer.prepare()
         options = SearchOptions(
             top_k=retrieval.top_k,
             target_chars=settings.excerpts.target_chars,
@@ -83,7 +106,7 @@ class Retriever:
             fuzzy=analysis.fuzzy,
             max_question_chars=retrieval.max_question_chars,
         )
-        return cls(index, options, settings.corpus, settings.index, workers)
+        return cls(loaded.index, options, settings.corpus, settings.index, workers, loaded, lock)
 
     def ask(self, question: str, top_k: int | None = None) -> Answer:
         """The best excerpts for a question; ``Answer.results`` is empty when nothing fits.
@@ -109,96 +132,76 @@ class Retriever:
         """Add articles to the corpus and the index (see ``retrieval.intake.ingest``)."""
         corpus, index_dir = self._folders()
         index = self.index
-        report = add_articles(
-            corpus,
-            index_dir,
-            index.analyzer,
-            index.params,
-            items,
-            strict,
-            progress,
-            current=self._current,
-            workers=self.workers,
-        )
-        if report.index is not None:
-            self._took(report.index)
+        try:
+            report = add_articles(
+                corpus,
+                index_dir,
+                index.analyzer,
+                index.params,
+                items,
+                strict,
+                progress,
+                current=self._current,
+                workers=self.workers,
+                wait=self.lock.write_seconds,
+            )
+        except BaseException:
+            self._forget()
+            raise
+        if report.loaded is not None:
+            self._loaded = report.loaded
         return report
 
     def remove(self, article_id: str, progress: Progress | None = None) -> Added:
         """Take an article out of the corpus and the index, in place."""
         corpus, index_dir = self._folders()
         index = self.index
-        removed, after = remove_article(
-            corpus, index_dir, index.analyzer, index.params, article_id, self._current, progress
-        )
-        self._took(after)
+        try:
+            removed, self._loaded = remove_article(
+                corpus,
+                index_dir,
+                index.analyzer,
+                index.params,
+                article_id,
+                self._current,
+                progress,
+                self.lock.write_seconds,
+            )
+        except BaseException:
+            self._forget()
+            raise
         return removed
 
-    def _current(self) -> CorpusIndex | None:
-        """The index in memory, if it is still the one saved (asked under the lock)."""
-        return self.index if self._seen and self._manifest_stamp() == self._seen else None
+    def _current(self) -> Loaded:
+        """The index in memory and what it reflects, for a writer to bring up to date."""
+        return self._loaded
 
-    def _took(self, index: CorpusIndex) -> None:
-        self.index = index
-        self._seen = self._manifest_stamp()
-        self._segments = self._saved_manifest()
+    def _forget(self) -> None:
+        """After a failed add or remove: the index in memory may hold part of it, so the
+        next refresh reads the index again."""
+        self._loaded = Loaded(self.index)
 
     def refresh(self) -> bool:
-        """Take in what another process saved since (one stat when nothing changed)."""
-        stamp = self._manifest_stamp()
-        if stamp is None or stamp == self._seen or self.corpus is None:
+        """Take in what another process saved since (a few bytes read when nothing changed).
+
+        An index that could not be brought up to date is opened again now and then.
+        """
+        if self.corpus is None or self.index_dir is None:
             return False
-        saved = self._saved_manifest()
-        if not (saved is not None and self._take_in(saved)):
-            index = self.index
-            self.index = open_index(
-                self.corpus, self.index_dir, index.analyzer, index.params, workers=self.workers
+        loaded = self._loaded
+        wait = self.lock.read_seconds
+        if loaded.behind and time.monotonic() - self._opened >= RETRY_SECONDS:
+            index = loaded.index
+            self._opened = time.monotonic()
+            self._loaded = open_serving(
+                self.corpus, self.index_dir, index.analyzer, index.params, True, self.workers, wait
             )
-            log.info("reloaded the index: %d articles", len(self.index.articles))
-            saved = self._saved_manifest()
-        self._seen, self._segments = stamp, saved
+            return True
+        caught_up = catch_up(loaded, self.corpus, self.index_dir, self.workers, wait)
+        if caught_up is None:
+            return False
+        self._loaded = caught_up
         return True
-
-    def _take_in(self, saved: Manifest) -> bool:
-        """Read only what changed, when another process appended segments or removed
-        articles; False when the index must be opened again."""
-        known = self._segments
-        if known is None or self.index_dir is None:
-            return False
-        count = len(known.segments)
-        if not known.segments or saved.segments[:count] != known.segments:
-            return False
-        index, folder = self.index, self.index_dir
-        try:
-            for number, name in enumerate(known.segments):
-                current = saved.deletions.get(name)
-                if current != known.deletions.get(name) and current is not None:
-                    segment = index.segments[number]
-                    index.set_deleted(number, read_deletions(folder / current, name, segment))
-            for name in saved.segments[count:]:
-                index.add_segment(*load_segment(folder, name, saved.deletions))
-        except (IndexDamagedError, OSError, ValueError, KeyError, TypeError) as exc:
-            log.info("reopening the index: %s", exc)
-            return False
-        log.info("took in %d new index segments", len(saved.segments) - count)
-        return True
-
-    def _saved_manifest(self) -> Manifest | None:
-        if self.index_dir is None:
-            return None
-        try:
-            return Manifest.read(self.index_dir / MANIFEST)
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-
-    def _manifest_stamp(self) -> tuple[int, int] | None:
-        if self.index_dir is None:
-            return None
-        try:
-            info = (self.index_dir / MANIFEST).stat()
-        except OSError:
-            return None
-        return (info.st_mtime_ns, info.st_size)
 
     def _folders(self) -> tuple[Path, Path]:
         if self.corpus is None or self.index_dir is None:

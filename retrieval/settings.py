@@ -70,6 +70,16 @@ class FetchSettings:
 
 
 @dataclass(frozen=True)
+class LockSettings:
+    """How long to wait for another process updating the index (it holds the folder's lock)."""
+
+    # A question: past this it is answered from the last saved index.
+    read_seconds: float = 5.0
+    # add and remove: past this they stop with an error.
+    write_seconds: float = 600.0
+
+
+@dataclass(frozen=True)
 class BotSettings:
     """The Discord adapter's behaviour; the token is read from DISCORD_TOKEN only."""
 
@@ -93,6 +103,7 @@ class Settings:
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     excerpts: ExcerptSettings = field(default_factory=ExcerptSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    lock: LockSettings = field(default_factory=LockSettings)
     bot: BotSettings = field(default_factory=BotSettings)
     source: Path | None = None
 
@@ -141,6 +152,8 @@ _RANGES: dict[str, Range] = {
     "excerpts.max_chars": Range(80, 400),
     "fetch.timeout_seconds": Range(0, 120, open_low=True),
     "fetch.max_bytes": Range(1000, 50_000_000),
+    "lock.read_seconds": Range(0, 600),
+    "lock.write_seconds": Range(0, 86_400),
     "bot.cooldown_seconds": Range(0),
     # A slash command's reply can only be edited for 15 minutes after the question.
     "bot.page_timeout_seconds": Range(0, 840, open_low=True),

@@ -5,7 +5,8 @@ source of truth), named after the next number in the corpus order so that a
 rebuild reads the articles in the order they were added and gives the same
 scores. The index is updated in place, a batch at a time: the new articles
 are analysed, saved as a segment, and the manifest is replaced last. The whole
-add holds the index lock, so two adds take turns and both land.
+add holds the index lock, so two adds take turns and both land; copies are
+checked, and files numbered, against the index as saved, read under the lock.
 """
 
 from __future__ import annotations
@@ -26,13 +27,14 @@ from retrieval.index.workers import Analysis
 from retrieval.storage.corpus import JSONL_SUFFIXES, corpus_names, corpus_order
 from retrieval.storage.locking import index_lock
 from retrieval.storage.removal import remove_in_place
+from retrieval.storage.serving import current_locked
 from retrieval.storage.store import (
     MANIFEST,
+    Loaded,
     Manifest,
     atomic_write,
     commit_segment,
     make_durable,
-    open_index_locked,
     remove_leftovers,
     stamp,
 )
@@ -69,8 +71,8 @@ class AddReport:
     added: list[Added] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     already: list[Already] = field(default_factory=list)
-    # The index as it stands after the add (None when nothing was attempted).
-    index: CorpusIndex | None = None
+    # The index as it stands after the add, as saved (None when nothing was attempted).
+    loaded: Loaded | None = None
 
 
 def add_articles(
@@ -81,15 +83,17 @@ def add_articles(
     items: Iterable[Article | ArticleError],
     strict: bool = False,
     progress: Progress | None = None,
-    current: Callable[[], CorpusIndex | None] | None = None,
+    current: Callable[[], Loaded | None] | None = None,
     workers: int = 1,
+    wait: float | None = None,
 ) -> AddReport:
     """Store new articles in the corpus and the index; bad or duplicate ones are refused.
 
     With ``strict`` every item is checked first and nothing is added when one fails.
-    ``current`` is asked, once the lock is held, for an index already in memory
-    that matches the saved one, which saves loading it again. A bulk add has
+    ``current`` is asked, once the lock is held, for an index already in memory,
+    which is brought up to the saved one rather than loaded again. A bulk add has
     ``workers`` processes analyse one batch while the next is read and stored.
+    The lock is waited for at most ``wait`` seconds (None: without limit).
     """
     report = AddReport()
     if strict:
@@ -100,17 +104,14 @@ def add_articles(
             return report
     if not corpus.is_dir():
         raise CorpusError(f"{corpus}: corpus folder not found")
-    with index_lock(index_dir):
+    with index_lock(index_dir, wait):
         _remove_leftovers(corpus)
         remove_leftovers(index_dir)
-        index = current() if current is not None else None
-        if index is None:
-            index = open_index_locked(
-                corpus, index_dir, analyzer, params, allow_empty=True, workers=workers
-            )
-        report.index = index
+        loaded = current() if current is not None else None
+        index = current_locked(loaded, corpus, index_dir, analyzer, params, workers).index
         with Analysis(analyzer, workers) as analysis:
-            _add(corpus, index_dir, index, items, analysis, strict, progress, report)
+            manifest = _add(corpus, index_dir, index, items, analysis, strict, progress, report)
+        report.loaded = Loaded.of(index, manifest)
     return report
 
 
@@ -123,7 +124,7 @@ def _add(
     strict: bool,
     progress: Progress | None,
     report: AddReport,
-) -> None:
+) -> Manifest:
     manifest = Manifest.read(index_dir / MANIFEST)
     number = _next_number(corpus)
     batch: list[tuple[Path, Article]] = []
@@ -161,6 +162,7 @@ def _add(
     _finish(pending, index, corpus, index_dir, manifest, report)
     if progress is not None:
         _report(progress, report, 0)
+    return manifest
 
 
 def _report(progress: Progress, report: AddReport, waiting: int) -> None:
@@ -175,17 +177,18 @@ def remove_article(
     analyzer: Analyzer,
     params: BM25Params,
     article_id: str,
-    current: Callable[[], CorpusIndex | None] | None = None,
+    current: Callable[[], Loaded | None] | None = None,
     progress: Progress | None = None,
-) -> tuple[Added, CorpusIndex]:
+    wait: float | None = None,
+) -> tuple[Added, Loaded]:
     """Take an article out of the corpus and, in place, out of the index (see ``removal``).
 
-    ``current`` is as for ``add_articles``; the index as it stands after is returned.
+    ``current`` and ``wait`` are as for ``add_articles``; the index as it stands after
+    is returned.
     """
-    with index_lock(index_dir):
-        index = current() if current is not None else None
-        if index is None:
-            index = open_index_locked(corpus, index_dir, analyzer, params, True, 1, progress)
+    with index_lock(index_dir, wait):
+        loaded = current() if current is not None else None
+        index = current_locked(loaded, corpus, index_dir, analyzer, params, 1, progress).index
         if not index.has_article(article_id):
             raise CorpusError(f"no article with id '{article_id}' in {corpus}")
         file = index.file_of(article_id)
@@ -201,7 +204,8 @@ def remove_article(
         if progress is not None:
             progress(ProgressStep(REMOVE, 1, 1))
         log.info("removed %s", file)
-        return Added(article_id, article.title, passages, file), index
+        after = Loaded.of(index, Manifest.read(index_dir / MANIFEST))
+        return Added(article_id, article.title, passages, file), after
 
 
 def article_file(article: Article) -> str:

@@ -1,7 +1,8 @@
 """Storage: the corpus folder and the saved index folder, and keeping the two in step.
 
 Holds the corpus folder's readers, the store (which segments are saved, the manifest,
-opening and saving an index) and the lock that serialises writers.
+opening and saving an index), serving (opening it for readers, catching up with other
+processes, answering from the last saved index) and the lock that serialises writers.
 May import ``retrieval.index``, ``retrieval.text`` and the foundation; never intake,
 answering or above.
 """

@@ -9,8 +9,10 @@ derived from it:
   loading neither re-analyses text nor builds an object per passage;
 - ``manifest.json``: the format version, a digest of the analyzer and of the
   code that builds passages, the corpus files (name, size, modification time)
-  the segments hold, and the segments in order. It is written last: until it
-  is replaced, readers see the old state whole.
+  the segments hold, and the segments in order, after a generation number
+  that every write increases, so that a reader tells a change by reading a
+  few bytes. It is written last: until it is replaced, readers see the old
+  state whole.
 
 Every file is written to a temporary file, fsynced and renamed. At load, a
 manifest that matches the corpus is trusted; corpus files added after the
@@ -24,24 +26,27 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from retrieval.errors import CorpusError, IndexDamagedError, IndexStoreError
+from retrieval.errors import CorpusError, IndexDamagedError
 from retrieval.index.corpus_index import CorpusIndex
 from retrieval.index.progress import CATCH_UP, Progress
 from retrieval.index.scoring import BM25Params
 from retrieval.index.segment import FORMAT_VERSION, Segment, merge_start
 from retrieval.storage.corpus import corpus_names, corpus_order, iter_corpus, read_corpus_file
 from retrieval.storage.deletions import load_segment
-from retrieval.storage.locking import index_lock
+from retrieval.storage.locking import store_error
 from retrieval.text.analysis import Analyzer
 
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
+# The generation is the manifest's first key, so reading its first bytes tells it.
+_GENERATION = re.compile(rb'^\{"generation": (\d+)')
 
 # The modules whose code decides what is indexed: a saved index made by other
 # code is rebuilt rather than trusted. (The file format has FORMAT_VERSION.)
@@ -92,11 +97,13 @@ class Manifest:
     format_version: int = FORMAT_VERSION
     # The deletion file in force for each segment with removed articles (see ``deletions``).
     deletions: dict[str, str] = field(default_factory=dict)
+    generation: int = 0
 
     def to_json(self) -> str:
         # One line: json's C encoder, fast enough to rewrite after every one-article add.
         return json.dumps(
             {
+                "generation": self.generation,
                 "format_version": self.format_version,
                 "pipeline": self.pipeline,
                 "segments": self.segments,
@@ -117,45 +124,44 @@ class Manifest:
         files = [(str(n), int(s), int(m)) for n, s, m in data["files"]]
         deletions = {str(k): str(v) for k, v in data.get("deletions", {}).items()}
         segments = [str(s) for s in data["segments"]]
-        return cls(str(data["pipeline"]), files, segments, deletions=deletions)
+        generation = int(data.get("generation", 0))
+        return cls(
+            str(data["pipeline"]), files, segments, deletions=deletions, generation=generation
+        )
 
 
-def saved_segments(index_dir: Path) -> list[str]:
-    """The segments the manifest lists (without checking the rest of it), or none."""
+@dataclass
+class Loaded:
+    """An index in memory and the saved state it reflects, from the manifest it was read from."""
+
+    index: CorpusIndex
+    generation: int | None = None
+    # None when the index was analysed in memory rather than read from saved segments.
+    segments: list[str] | None = None
+    deletions: dict[str, str] = field(default_factory=dict)
+    files: int = 0
+    # Corpus files not in the index, when it could not be brought up to date.
+    behind: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, index: CorpusIndex, manifest: Manifest) -> Loaded:
+        saved = list(manifest.segments)
+        return cls(index, manifest.generation, saved, dict(manifest.deletions), len(manifest.files))
+
+
+class Changed(Exception):
+    """A file went away while a reader without the lock read the index: read it again."""
+
+
+def saved_generation(index_dir: Path) -> int | None:
+    """The saved manifest's generation (0 for one written before generations), or None."""
     try:
-        data = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
-        return [str(name) for name in data["segments"]]
-    except (OSError, ValueError, KeyError, TypeError):
-        return []
-
-
-def open_index(
-    corpus: Path,
-    index_dir: Path | None,
-    analyzer: Analyzer,
-    params: BM25Params,
-    allow_empty: bool = False,
-    workers: int = 1,
-    progress: Progress | None = None,
-) -> CorpusIndex:
-    """The saved index brought up to date with the corpus, else one rebuilt (and saved).
-
-    ``workers`` is how many processes may analyse articles for a rebuild;
-    ``progress`` hears how a rebuild or a catch-up goes.
-    """
-    if not corpus.is_dir():
-        raise CorpusError(f"{corpus}: corpus folder not found")
-    if index_dir is None:
-        index = _build(corpus, analyzer, params, workers, progress)
-    else:
-        loaded = load_if_current(corpus, index_dir, analyzer, params)
-        if loaded is None:
-            with index_lock(index_dir):
-                loaded = open_index_locked(
-                    corpus, index_dir, analyzer, params, True, workers, progress
-                )
-        index = loaded
-    return index if allow_empty else _require_articles(index, corpus)
+        with open(index_dir / MANIFEST, "rb") as file:
+            head = file.read(64)
+    except OSError:
+        return None
+    match = _GENERATION.match(head)
+    return int(match[1]) if match else 0
 
 
 def open_index_locked(
@@ -166,14 +172,16 @@ def open_index_locked(
     allow_empty: bool = False,
     workers: int = 1,
     progress: Progress | None = None,
-) -> CorpusIndex:
-    """As open_index, for a caller that holds the index lock: may repair or rebuild."""
+) -> Loaded:
+    """The index for a caller that holds the index lock: repaired, or rebuilt and saved."""
     # Another process may have brought it up to date while we waited for the lock.
-    index = load_if_current(corpus, index_dir, analyzer, params, True, workers, progress)
-    if index is None:
-        index = _build(corpus, analyzer, params, workers, progress)
-        save_all(index, corpus, index_dir)
-    return index if allow_empty else _require_articles(index, corpus)
+    loaded = load_if_current(corpus, index_dir, analyzer, params, True, workers, progress)
+    if loaded is None:
+        index = build(corpus, analyzer, params, workers, progress)
+        loaded = Loaded.of(index, save_all(index, corpus, index_dir))
+    if not allow_empty:
+        require_articles(loaded.index, corpus)
+    return loaded
 
 
 def load_if_current(
@@ -184,11 +192,16 @@ def load_if_current(
     repair: bool = False,
     workers: int = 1,
     progress: Progress | None = None,
-) -> CorpusIndex | None:
-    """The saved index if it matches the corpus (with ``repair``, once new files are added)."""
+) -> Loaded | None:
+    """The saved index if it matches the corpus (with ``repair``, once new files are added).
+
+    Without ``repair`` (and the lock) a file that vanishes as it is read because
+    a writer replaced it raises ``Changed``.
+    """
     path = index_dir / MANIFEST
     if not path.exists():
         return None
+    manifest = None
     try:
         manifest = Manifest.read(path)
         if manifest.pipeline != pipeline_digest(analyzer):
@@ -208,40 +221,46 @@ def load_if_current(
             log.info("indexing %d corpus files added since the last save", len(current) - known)
             new_files = [corpus / name for name, _, _ in current[known:]]
             append_files(index, new_files, index_dir, manifest, workers, progress)
-        return index
+        return Loaded.of(index, manifest)
     except OlderFormat as exc:
         log.info("index %s was %s: rebuilding", index_dir, exc)
         return None
-    except IndexDamagedError as exc:
+    except (IndexDamagedError, OSError, EOFError, ValueError, KeyError, TypeError) as exc:
+        if manifest is not None and saved_generation(index_dir) != manifest.generation:
+            raise Changed(str(exc)) from None
+        if not isinstance(exc, IndexDamagedError):
+            log.warning("index %s is damaged (%s): rebuilding from the corpus", index_dir, exc)
+            return None
         log.warning("damaged index: %s; rebuilding from the corpus", exc)
         return None
-    except (OSError, EOFError, ValueError, KeyError, TypeError) as exc:
-        log.warning("index %s is damaged (%s): rebuilding from the corpus", index_dir, exc)
-        return None
 
 
-def _build(
+def build(
     corpus: Path, analyzer: Analyzer, params: BM25Params, workers: int, progress: Progress | None
 ) -> CorpusIndex:
+    """An index of the whole corpus, analysed afresh (not saved)."""
     return CorpusIndex.build(iter_corpus(corpus), analyzer, params, workers, progress)
 
 
-def _require_articles(index: CorpusIndex, corpus: Path) -> CorpusIndex:
+def require_articles(index: CorpusIndex, corpus: Path) -> CorpusIndex:
     if not index.articles:
         raise CorpusError(f"{corpus}: no readable article in the corpus folder")
     return index
 
 
-def save_all(index: CorpusIndex, corpus: Path, index_dir: Path) -> None:
+def save_all(index: CorpusIndex, corpus: Path, index_dir: Path) -> Manifest:
     """Write every segment of the index, then the manifest; drop older segments."""
     files = corpus_stamps(corpus)
     old = _listed_segments(index_dir)
     names = [write_segment(index_dir, segment) for segment in index.segments]
-    write_manifest(index_dir, Manifest(pipeline_digest(index.analyzer), files, names))
+    generation = saved_generation(index_dir) or 0
+    manifest = Manifest(pipeline_digest(index.analyzer), files, names, generation=generation)
+    write_manifest(index_dir, manifest)
     for name in old - set(names):
         (index_dir / name).unlink(missing_ok=True)
     for path in index_dir.glob("seg-*.del"):
         path.unlink(missing_ok=True)
+    return manifest
 
 
 def append_files(
@@ -322,6 +341,8 @@ def remove_leftovers(index_dir: Path) -> None:
 
 
 def write_manifest(index_dir: Path, manifest: Manifest) -> None:
+    """Replace the saved manifest with this one, a generation on."""
+    manifest.generation += 1
     atomic_write(index_dir / MANIFEST, manifest.to_json().encode("utf-8"))
 
 
@@ -349,7 +370,7 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes], durable: bool = True
         if durable:
             _fsync_dir(path.parent)
     except OSError as exc:
-        raise IndexStoreError(f"{path}: cannot write ({exc.strerror or exc})") from None
+        raise store_error(path, exc) from None
 
 
 def make_durable(folder: Path) -> None:
@@ -359,7 +380,7 @@ def make_durable(folder: Path) -> None:
         os.sync()
         _fsync_dir(folder)
     except OSError as exc:
-        raise IndexStoreError(f"{folder}: cannot sync ({exc.strerror or exc})") from None
+        raise store_error(folder, exc, "cannot sync") from None
 
 
 def _fsync_dir(folder: Path) -> None:
