@@ -37,6 +37,7 @@ from retrieval.intake.ingest import Added, AddReport
 from retrieval.intake.inputs import Overrides, expand, from_bytes, is_url
 from retrieval.retriever import ArticleInfo, Retriever
 from retrieval.settings import FetchSettings, Settings, load_settings
+from retrieval.storage.checking import IndexCheck, check_index
 from retrieval.storage.corpus import MAX_ARTICLE_BYTES
 from retrieval.text.article import Article, Source
 
@@ -56,6 +57,7 @@ __all__ = [
     "EvalError",
     "EvalQuestion",
     "FetchSettings",
+    "IndexCheck",
     "IndexDamagedError",
     "IndexStoreError",
     "Outcome",
@@ -71,6 +73,7 @@ __all__ = [
     "Source",
     "StorybotError",
     "build_reply",
+    "check_index",
     "check_question",
     "clip",
     "escape",
