@@ -11,7 +11,7 @@ passages. A merge drops deleted passages for good (``compact_block``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -53,11 +53,52 @@ class LiveSet:
     def total_len(self) -> int:
         return int(self.block.doc_len[self.mask].sum(dtype=np.int64))
 
+    @staticmethod
+    def total_of(block: PostingBlock, live: LiveSet | None) -> int:
+        """The summed length of a block's live passages (``None``: all are live)."""
+        return int(block.doc_len.sum(dtype=np.int64)) if live is None else live.total_len
+
+    @cached_property
+    def counts(self) -> LiveStats:
+        """The live terms and their live document frequencies, in block order."""
+        counts = live_counts(self.block, self.mask[self.block.ids])
+        alive = np.flatnonzero(counts > 0).tolist()
+        terms = self.block.terms
+        return LiveStats([terms[i] for i in alive], counts[alive].tolist())
+
     @cached_property
     def stats(self) -> LiveStats:
+        """The same in the order the terms first appear in live passages (rank-bm25's)."""
         order, counts = live_order(self.block, self.mask, self.passage_terms)
         terms = self.block.terms
         return LiveStats([terms[i] for i in order.tolist()], counts[order].tolist())
+
+
+def term_counts(
+    blocks: Sequence[PostingBlock], lives: Sequence[LiveSet | None], exact: bool
+) -> dict[str, int]:
+    """Live passages per term over blocks in order; ``exact``: terms in the order they
+    first appear in live passages (else a deleted passage's terms may keep its place)."""
+    counted: dict[str, int] = {}
+    for block, live in zip(blocks, lives, strict=True):
+        if live is None:
+            terms, df = block.terms, block.df().tolist()
+        else:
+            stats = live.stats if exact else live.counts
+            terms, df = stats.terms, stats.df
+        if not counted:
+            counted = dict(zip(terms, df, strict=True))
+            continue
+        for term, count in zip(terms, df, strict=True):
+            counted[term] = counted.get(term, 0) + count
+    return counted
+
+
+def live_counts(block: PostingBlock, live_posting: BoolArray) -> IntArray:
+    """Each term's count of live passages (``live_posting``: whether each posting is live)."""
+    dead = np.flatnonzero(~live_posting)
+    dead_terms = np.searchsorted(block.offsets, dead, side="right") - 1
+    return block.df() - np.bincount(dead_terms, minlength=len(block.terms))
 
 
 def live_order(
@@ -69,33 +110,49 @@ def live_order(
     A term whose first passage is live keeps its place: block order is first
     appearance. A term first seen in a deleted passage moves to its first live
     passage, where its place among that passage's other newcomers is only known
-    from the passage's own term order, so that passage is analysed again.
+    from the passage's own term order, so such a passage is analysed again.
+    The work is one pass over the postings and then only about the few terms
+    and passages deletions touch.
     """
     offsets = block.offsets
     live_posting = mask[block.ids]
-    running = np.zeros(len(live_posting) + 1, dtype=np.int64)
-    np.cumsum(live_posting, out=running[1:])
-    counts = running[offsets[1:]] - running[offsets[:-1]]
+    counts = live_counts(block, live_posting)
+    heads = offsets[:-1]
+    first = block.ids[heads].astype(np.int64)
+    displaced = np.flatnonzero(~live_posting[heads] & (counts > 0)).tolist()
+    for term in displaced:
+        lo, hi = int(offsets[term]), int(offsets[term + 1])
+        first[term] = block.ids[lo + int(np.argmax(live_posting[lo:hi]))]
     alive = np.flatnonzero(counts > 0)
-    live_at = np.flatnonzero(live_posting)
-    first = block.ids[live_at[np.searchsorted(live_at, offsets[alive])]].astype(np.int64)
-    displaced = first != block.ids[offsets[alive]]
-    # Within one first passage, terms are ordered by block number, or by position
-    # in that passage where a displaced term joins them.
-    rank = alive.astype(np.int64)
-    by_first = np.argsort(first, kind="stable")
-    sorted_first = first[by_first]
-    for passage in np.unique(first[displaced]).tolist():
-        lo, hi = np.searchsorted(sorted_first, [passage, passage + 1])
-        members = by_first[lo:hi]
-        position: dict[str, int] = {}
-        for place, term in enumerate(passage_terms(passage)):
-            position.setdefault(term, place)
-        try:
-            rank[members] = [position[block.terms[alive[m]]] for m in members.tolist()]
-        except KeyError as exc:
-            raise ValueError(f"passage {passage} no longer has the term {exc}") from None
-    return alive[np.lexsort((rank, first))], counts
+    # Within one first passage, terms keep block order, or take their place in that
+    # passage where a displaced term joins at least one other newcomer.
+    rank = np.arange(len(block.terms), dtype=np.int64)
+    landing = np.unique(first[displaced])
+    joined = alive[np.isin(first[alive], landing)]
+    by_first = joined[np.argsort(first[joined], kind="stable")]
+    bounds = np.searchsorted(first[by_first], np.stack([landing, landing + 1]))
+    for lo, hi in bounds.T.tolist():
+        if hi - lo > 1:
+            members = by_first[lo:hi]
+            _rank_in_passage(block, int(first[members[0]]), members, rank, passage_terms)
+    return alive[np.lexsort((rank[alive], first[alive]))], counts
+
+
+def _rank_in_passage(
+    block: PostingBlock,
+    passage: int,
+    members: IntArray,
+    rank: IntArray,
+    passage_terms: PassageTerms,
+) -> None:
+    """Rank these terms (by number) by where they first occur in the passage."""
+    position: dict[str, int] = {}
+    for place, term in enumerate(passage_terms(passage)):
+        position.setdefault(term, place)
+    try:
+        rank[members] = [position[block.terms[m]] for m in members.tolist()]
+    except KeyError as exc:
+        raise ValueError(f"passage {passage} no longer has the term {exc}") from None
 
 
 def compact_block(

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.errors import ConfigError
-from retrieval.index.live import LiveSet
+from retrieval.index.live import LiveSet, term_counts
 from retrieval.index.postings import CountArray, Int32Array, IntArray, PostingBlock
 
 FloatArray = npt.NDArray[np.float64]
@@ -78,6 +78,7 @@ class BM25Scorer:
         # Passage positions, deleted ones included.
         self._positions = 0
         self._live_positions: IntArray | None = None
+        self._exact: dict[str, int] | None = None
         self._idf: dict[str, float] = {}
         self._epsilon_idf: float | None = None
         self._len_array: FloatArray | None = None
@@ -113,7 +114,7 @@ class BM25Scorer:
         self._live.append(live)
         self._positions += block.size
         self._size += block.size if live is None else live.size
-        self._total_len += _total_len(block, live)
+        self._total_len += LiveSet.total_of(block, live)
         self._forget()
 
     def set_live(self, number: int, live: LiveSet | None) -> None:
@@ -123,28 +124,29 @@ class BM25Scorer:
         self._size += (block.size if live is None else live.size) - (
             block.size if old is None else old.size
         )
-        self._total_len += _total_len(block, live) - _total_len(block, old)
+        self._total_len += LiveSet.total_of(block, live) - LiveSet.total_of(block, old)
         self._counted = None
         self._forget()
 
     @property
     def _df(self) -> dict[str, int]:
-        """Live passages per term, in the order terms first appear in live passages."""
+        """Live passages per term (in first-appearance order while nothing is deleted)."""
         if self._counted is None:
-            counted: dict[str, int] = {}
-            for block, live in zip(self.blocks, self._live, strict=True):
-                terms, df = (
-                    (block.terms, block.df().tolist())
-                    if live is None
-                    else (live.stats.terms, live.stats.df)
-                )
-                if not counted:
-                    counted = dict(zip(terms, df, strict=True))
-                    continue
-                for term, count in zip(terms, df, strict=True):
-                    counted[term] = counted.get(term, 0) + count
-            self._counted = counted
+            self._counted = self._count(exact=False)
         return self._counted
+
+    def _ordered_df(self) -> dict[str, int]:
+        """Live passages per term, in the order terms first appear in live passages."""
+        if all(live is None for live in self._live):
+            return self._df
+        if self._exact is None:
+            # Deletions move terms first seen in a deleted passage: only the idf floor's
+            # sum and the vocabulary's order need to know where to.
+            self._exact = self._count(exact=True)
+        return self._exact
+
+    def _count(self, exact: bool) -> dict[str, int]:
+        return term_counts(self.blocks, self._live, exact)
 
     def live_positions(self) -> IntArray:
         """The positions of the live passages, ascending."""
@@ -165,6 +167,7 @@ class BM25Scorer:
         self._len_array = None
         self._joined = {}
         self._live_positions = None
+        self._exact = None
 
     def df(self, term: str) -> int:
         """How many passages contain the term."""
@@ -175,7 +178,7 @@ class BM25Scorer:
 
     def vocabulary(self) -> list[str]:
         """Every term, in the order the terms first appear in the passages."""
-        return list(self._df)
+        return list(self._ordered_df())
 
     def idf(self, term: str) -> float:
         value = self._idf.get(term)
@@ -185,7 +188,8 @@ class BM25Scorer:
 
     def prepare(self) -> None:
         """Do now the one pass over the vocabulary that Okapi's idf floor needs."""
-        if self.params.model == "okapi":
+        # The floor only serves terms in over half the passages: skipped when there are none.
+        if self.params.model == "okapi" and max(self._df.values(), default=0) * 2 > self.size:
             self._okapi_floor()
 
     def _compute_idf(self, term: str) -> float:
@@ -203,7 +207,8 @@ class BM25Scorer:
     def _okapi_floor(self) -> float:
         """Epsilon times the average idf: what a term in over half the passages gets."""
         if self._epsilon_idf is None:
-            freq = np.fromiter(self._df.values(), dtype=np.float64, count=len(self._df))
+            ordered = self._ordered_df()
+            freq = np.fromiter(ordered.values(), dtype=np.float64, count=len(ordered))
             if len(freq) == 0:
                 self._epsilon_idf = 0.0
             else:
@@ -380,7 +385,3 @@ class BM25Scorer:
             docs, scores = docs[keep], scores[keep]
         order = np.lexsort((docs, -scores))
         return [Scored(int(docs[i]), float(scores[i])) for i in order]
-
-
-def _total_len(block: PostingBlock, live: LiveSet | None) -> int:
-    return int(block.doc_len.sum(dtype=np.int64)) if live is None else live.total_len

@@ -90,7 +90,9 @@ def passage_terms(analyzer: Analyzer, text: str, words: list[str], passage: Pass
 
 def reanalyze(analyzer: Analyzer, text: str, passage: Passage) -> list[str]:
     """The terms of one passage of an article's text, exactly as ``analyze`` made them."""
-    words = WORD.findall(fold(text), passage.start, passage.end)
+    # Folding is one character for one, and WORD looks neither behind nor ahead:
+    # the passage's own span, folded, gives the words the whole text gave.
+    words = WORD.findall(fold(text[passage.start : passage.end]))
     return passage_terms(analyzer, text, words, passage)
 
 
