@@ -171,12 +171,14 @@ def test_removes_and_adds_score_exactly_as_rank_bm25_over_live_passages(
 def test_a_removed_article_can_be_added_back(
     ready: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:
-    config, corpus, _ = ready
+    config, corpus, index_dir = ready
     kept = tmp_path / "kept.txt"
     kept.write_bytes((corpus / "002_cf84cce25d965179.txt").read_bytes())
     retriever = Retriever.from_settings(load_settings(config))
+    segments = manifest(index_dir).segments
     removed = retriever.remove("002_cf84cce25d965179")
     assert removed.file == "002_cf84cce25d965179.txt" and removed.passages > 0
+    assert manifest(index_dir).segments == segments  # in place: no segment rewritten
     assert "002_cf84cce25d965179" not in [info.source.id for info in retriever.articles()]
     report = retriever.add(expand([str(kept)], load_settings(config).fetch))
     assert [a.id for a in report.added] == ["kept"] and report.refused == []
@@ -199,6 +201,8 @@ def test_removed_passages_are_in_no_answer_or_source(
     assert "001_5b0c9ae72aa1523b" in ids
     retriever.remove("001_5b0c9ae72aa1523b")
     for reader in (retriever, Retriever.from_settings(load_settings(config))):
+        # Its passages are still in the segment, marked deleted, and yet nowhere to be seen.
+        assert "001_5b0c9ae72aa1523b" in {a["id"] for a in reader.index.segments[0].articles}
         answer = reader.ask(question, top_k=10)
         assert answer.results
         assert "001_5b0c9ae72aa1523b" not in {s.id for r in answer.results for s in r.sources}

@@ -33,10 +33,12 @@ class ProgressDisplay:
         """The library's progress callback."""
         if not self.shown:
             return
-        if self.bar is None or step.stage != self.stage:
+        bar = self.bar
+        starting = bar is None or step.stage != self.stage
+        if bar is None or starting:
             self.close()
             self.stage = step.stage
-            self.bar = tqdm(
+            bar = self.bar = tqdm(
                 file=self.stream,
                 total=step.total,
                 unit=" articles",
@@ -48,8 +50,10 @@ class ProgressDisplay:
         if step.stage == "add":
             waiting = step.stored - step.done
             note = f"{waiting} stored, being indexed, " if waiting else ""
-            self.bar.set_postfix_str(f"{note}{step.refused} refused", refresh=False)
-        self.bar.update(step.done - self.bar.n)
+            bar.set_postfix_str(f"{note}{step.refused} refused", refresh=False)
+        bar.update(step.done - bar.n)
+        if starting:  # a new stage shows where it stands at once
+            bar.refresh()
 
     def close(self) -> None:
         if self.bar is not None:
