@@ -228,12 +228,10 @@ def load_if_current(
     except (IndexDamagedError, OSError, EOFError, ValueError, KeyError, TypeError) as exc:
         if manifest is not None and saved_generation(index_dir) != manifest.generation:
             raise Changed(str(exc)) from None
-        # Without the lock this is a first look: the caller looks again with it, and says so.
+        where = exc if isinstance(exc, IndexDamagedError) else f"{index_dir} ({exc})"
+        # Without the lock this is a first look: the caller looks again with it, and warns.
         level = logging.WARNING if repair else logging.INFO
-        if not isinstance(exc, IndexDamagedError):
-            log.log(level, "index %s is damaged (%s): rebuilding from the corpus", index_dir, exc)
-            return None
-        log.log(level, "damaged index: %s; rebuilding from the corpus", exc)
+        log.log(level, "damaged index: %s; rebuilding from the corpus", where)
         return None
 
 
