@@ -7,7 +7,9 @@ sampled), then the index and corpus folder sizes; (2) a fresh child opens the in
 with `Retriever.ask` (retrieval and excerpts); (3) the anchors (see anchors.py), on the
 passages and tokens of the saved index: bm25s on all of them against our scorer, and on
 the first --slice-passages passages rank-bm25, bm25s and our scorer, with a parity check
-of our top-5 against rank-bm25's.
+of our top-5 against rank-bm25's; (4) on the whole index, each in a fresh process as a user
+runs it: `storybot remove ID` of the article in the middle of the corpus folder, then
+`storybot add FILE` of that article again (wall time and peak memory of each).
 """
 
 from __future__ import annotations
@@ -80,6 +82,16 @@ class ServeFigures:
 
 
 @dataclass
+class ChangeFigures:
+    removed_id: str
+    removed_passages: int
+    remove_seconds: float
+    remove_peak_rss_mb: float
+    add_back_seconds: float
+    add_back_peak_rss_mb: float
+
+
+@dataclass
 class Results:
     machine: dict[str, Any]
     params: dict[str, Any]
@@ -87,6 +99,7 @@ class Results:
     serve: ServeFigures
     full: FullFigures | None
     anchors: SliceFigures | None
+    change: ChangeFigures | None = None
 
 
 def mb(kilobytes: float) -> float:
@@ -256,6 +269,40 @@ def stage_add_cli(config: Path, workdir: Path) -> float:
     return round(seconds, 3)
 
 
+def stage_remove_and_add_back(config: Path, workdir: Path) -> ChangeFigures:
+    """`storybot remove ID` of the middle article of the corpus folder, then `storybot add`
+    of the same file again: each a whole command in a fresh process, index load included."""
+    corpus = workdir / "corpus"
+    names = sorted(p.name for p in corpus.glob("*.md"))
+    if not names:
+        raise SystemExit("no article file in the corpus folder to remove")
+    kept = workdir / "removed-article.md"
+    shutil.copyfile(corpus / names[len(names) // 2], kept)
+    from retrieval.storage.corpus import read_article_file
+
+    article_id = read_article_file(kept).id
+    cli = [sys.executable, "-m", "retrieval.cli"]
+    remove = [*cli, "remove", article_id, "--json", "--config", str(config)]
+    code, remove_seconds, remove_peak = run_child(remove, workdir / "remove.log")
+    log = (workdir / "remove.log").read_text(errors="replace")
+    if code != 0:
+        sys.stderr.write(log[-2000:])
+        raise SystemExit(f"storybot remove failed with exit code {code}")
+    removed = json.loads(log.strip().splitlines()[-1])["removed"]
+    add = [*cli, "add", str(kept), "--config", str(config)]
+    code, add_seconds, add_peak = run_child(add, workdir / "add-back.log")
+    if code != 0:
+        raise SystemExit(f"storybot add of the removed article failed with exit code {code}")
+    return ChangeFigures(
+        removed_id=article_id,
+        removed_passages=int(removed["passages"]),
+        remove_seconds=round(remove_seconds, 3),
+        remove_peak_rss_mb=mb(remove_peak),
+        add_back_seconds=round(add_seconds, 3),
+        add_back_peak_rss_mb=mb(add_peak),
+    )
+
+
 def stage_serve(config: Path, queries: Path, workdir: Path) -> ServeFigures:
     command = [sys.executable, str(Path(__file__).resolve()), "--serve", str(config), str(queries)]
     log = workdir / "serve.log"
@@ -282,7 +329,7 @@ def stage_anchors(
 
 
 def table(results: Results) -> Iterator[str]:
-    i, s, f, a = results.index, results.serve, results.full, results.anchors
+    i, s, f, a, c = results.index, results.serve, results.full, results.anchors, results.change
     rows = [
         (
             "articles in",
@@ -303,6 +350,19 @@ def table(results: Results) -> Iterator[str]:
             f" {s.add_one_cli_seconds} s as `storybot add FILE`",
         ),
     ]
+    if c is not None:
+        rows += [
+            (
+                "remove one article",
+                f"{c.remove_seconds:.3f} s, peak {c.remove_peak_rss_mb:.0f} MB"
+                f" as `storybot remove ID` ({c.removed_passages} passages)",
+            ),
+            (
+                "add it back",
+                f"{c.add_back_seconds:.3f} s, peak {c.add_back_peak_rss_mb:.0f} MB"
+                " as `storybot add FILE`",
+            ),
+        ]
     if f is not None:
         rows += [
             (
@@ -374,6 +434,9 @@ def main(argv: list[str] | None = None) -> int:
     full = anchors = None
     if not args.skip_anchors:
         full, anchors = stage_anchors(config, queries, args.slice_passages)
+    # Last: the anchors read the passages of the index as imported.
+    change = stage_remove_and_add_back(config, workdir)
+    print(f"removed one article in {change.remove_seconds:.3f} s", flush=True)
 
     machine = {
         "cpu_count": os.cpu_count(),
@@ -381,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
         "platform": platform.platform(),
         "git_commit": git_commit(),
     }
-    results = Results(machine, params, index, served, full, anchors)
+    results = Results(machine, params, index, served, full, anchors, change)
     print("\n".join(table(results)))
     if args.out:
         args.out.write_text(json.dumps(asdict(results), indent=2) + "\n", encoding="utf-8")

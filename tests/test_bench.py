@@ -133,6 +133,10 @@ def test_bench_smoke_run(tmp_path: Path) -> None:
     assert results["serve"]["add_one_found"] is True
     assert results["serve"]["add_one_seconds"] > 0 and results["serve"]["add_one_cli_seconds"] > 0
     assert results["anchors"]["passages"] == 200
+    change = results["change"]  # remove the middle article, then add it back, as commands
+    assert change["removed_passages"] > 0 and "remove one article" in run.stdout
+    for name in ("remove_seconds", "remove_peak_rss_mb", "add_back_seconds"):
+        assert isinstance(change[name], float) and change[name] > 0, name
     assert results["anchors"]["parity_total"] == QUESTIONS
     assert results["anchors"]["parity_identical"] == QUESTIONS
     assert isinstance(results["machine"]["cpu_count"], int)
