@@ -188,8 +188,10 @@ class BM25Scorer:
 
     def prepare(self) -> None:
         """Do now the one pass over the vocabulary that Okapi's idf floor needs."""
-        # The floor only serves terms in over half the passages: skipped when there are none.
-        if self.params.model == "okapi" and max(self._df.values(), default=0) * 2 > self.size:
+        # The floor only serves terms in over half the passages: skipped when there can be
+        # none (each block's largest count, summed, bounds any term's, deleted or not).
+        bound = sum(int(block.df().max(initial=0)) for block in self.blocks)
+        if self.params.model == "okapi" and bound * 2 > self.size:
             self._okapi_floor()
 
     def _compute_idf(self, term: str) -> float:
