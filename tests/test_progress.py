@@ -12,16 +12,21 @@ import struct
 import subprocess
 import sys
 import termios
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from retrieval import ProgressStep, Retriever
 from retrieval.cli.progress import ProgressDisplay
+from retrieval.index.corpus_index import CorpusIndex
+from retrieval.index.scoring import BM25Params
 from retrieval.intake import ingest
 from retrieval.intake.inputs import expand
 from retrieval.settings import load_settings
 from retrieval.storage.store import MANIFEST, Manifest
+from retrieval.text.analysis import Analyzer
+from retrieval.text.article import Article
 from tests.conftest import SEEDS
 from tests.ingesting import story
 
@@ -64,6 +69,24 @@ def test_a_rebuild_reports_the_articles_analysed(tmp_path: Path) -> None:
     Retriever.from_settings(settings, progress=steps.append)
     assert steps and {s.stage for s in steps} == {"rebuild"}
     assert steps[-1].done == 3
+
+
+def test_a_rebuild_reports_each_chunk_analysed_while_it_still_reads() -> None:
+    read = 0
+
+    def articles() -> Iterator[tuple[str | None, Article]]:
+        nonlocal read
+        for n in range(450):
+            read += 1
+            yield None, Article(id=f"s{n}", text=story(n))
+
+    steps: list[tuple[int, int]] = []
+    CorpusIndex.build(
+        articles(), Analyzer(), BM25Params(), progress=lambda s: steps.append((s.done, read))
+    )
+    assert [done for done, _ in steps] == [200, 400, 450]
+    # The first 200 were reported analysed before the rest had been read.
+    assert steps[0][1] < 450 and steps[1][1] < 450
 
 
 def test_the_catch_up_after_a_killed_add_reports_the_articles_indexed(

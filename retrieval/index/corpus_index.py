@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import collections
 import logging
 import typing
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -16,7 +17,7 @@ from retrieval.index.live import LiveSet, compact_segment, segment_terms
 from retrieval.index.progress import REBUILD, Progress, ProgressStep
 from retrieval.index.scoring import BM25Params, BM25Scorer
 from retrieval.index.segment import Analyzed, Segment
-from retrieval.index.workers import PARALLEL_MIN, Analysis
+from retrieval.index.workers import PARALLEL_MIN, Analysis, Pending
 from retrieval.text.analysis import Analyzer
 from retrieval.text.article import Article, Source
 from retrieval.text.passages import Passage
@@ -83,13 +84,21 @@ class CorpusIndex:
         """Analyse articles into a new segment and add it; unreadable ones become problems.
 
         Articles are handed to the workers in chunks as they are read, so reading
-        the corpus and analysing it overlap. ``progress`` hears of each analysed chunk.
+        the corpus and analysing it overlap. ``progress`` hears of each chunk analysed,
+        as soon as it is, in order.
         """
         problems: list[str] = []
         seen: set[str] = set()
         chunk: list[tuple[str | None, Article]] = []
+        analyzed: list[Analyzed] = []
+
+        def collect(pending: Pending) -> None:
+            analyzed.extend(pending())
+            if progress is not None:
+                progress(ProgressStep(stage, len(analyzed), refused=len(problems)))
+
         with Analysis(self.analyzer, workers) as analysis:
-            waiting = []
+            waiting: collections.deque[Pending] = collections.deque()
             for file, item in items:
                 problem = self._refusal(item, seen)
                 if problem is not None:
@@ -100,12 +109,11 @@ class CorpusIndex:
                 if len(chunk) >= PARALLEL_MIN:
                     waiting.append(analysis.submit(chunk))
                     chunk = []
+                    while waiting and waiting[0].ready():
+                        collect(waiting.popleft())
             waiting.append(analysis.submit(chunk))
-            analyzed: list[Analyzed] = []
-            for wait in waiting:
-                analyzed.extend(wait())
-                if progress is not None:
-                    progress(ProgressStep(stage, len(analyzed), refused=len(problems)))
+            while waiting:
+                collect(waiting.popleft())
         return self.add_analyzed(analyzed, problems)
 
     def _refusal(self, item: Article | ArticleError, seen: set[str]) -> str | None:

@@ -38,6 +38,25 @@ def cpu_workers(setting: int) -> int:
         return max(1, os.cpu_count() or 1)
 
 
+class Pending:
+    """Articles being analysed: call it for the results (waiting for them, or, in this
+    process, doing the work); ``ready`` says whether that can start without waiting."""
+
+    def __init__(
+        self,
+        results: Callable[[], list[Analyzed]],
+        futures: Sequence[Future[list[Analyzed]]] = (),
+    ) -> None:
+        self._results = results
+        self._futures = futures
+
+    def ready(self) -> bool:
+        return all(future.done() for future in self._futures)
+
+    def __call__(self) -> list[Analyzed]:
+        return self._results()
+
+
 class Analysis:
     """Articles handed out for analysis; ``submit`` returns a way to wait for the results."""
 
@@ -46,16 +65,16 @@ class Analysis:
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
 
-    def submit(self, articles: Job, as_stored: bool = False) -> Callable[[], list[Analyzed]]:
+    def submit(self, articles: Job, as_stored: bool = False) -> Pending:
         """Start analysing (see ``segment.analyze`` for ``as_stored``)."""
         if self.workers <= 1 or len(articles) < PARALLEL_MIN:
-            return lambda: [analyze(a, self.analyzer, f, as_stored) for f, a in articles]
+            return Pending(lambda: [analyze(a, self.analyzer, f, as_stored) for f, a in articles])
         pool = self._start()
         futures: list[Future[list[Analyzed]]] = [
             pool.submit(_analyze_chunk, articles[i : i + _CHUNK], as_stored)
             for i in range(0, len(articles), _CHUNK)
         ]
-        return lambda: [a for future in futures for a in future.result()]
+        return Pending(lambda: [a for future in futures for a in future.result()], futures)
 
     def close(self) -> None:
         if self._pool is not None:
