@@ -190,11 +190,18 @@ class Retriever:
             return False
         loaded = self._loaded
         wait = self.lock.read_seconds
-        if loaded.behind and time.monotonic() - self._opened >= RETRY_SECONDS:
+        if loaded.warning and time.monotonic() - self._opened >= RETRY_SECONDS:
             index = loaded.index
             self._opened = time.monotonic()
             self._loaded = open_serving(
-                self.corpus, self.index_dir, index.analyzer, index.params, True, self.workers, wait
+                self.corpus,
+                self.index_dir,
+                index.analyzer,
+                index.params,
+                True,
+                self.workers,
+                wait,
+                warned=loaded.warning,
             )
             return True
         caught_up = catch_up(loaded, self.corpus, self.index_dir, self.workers, wait)

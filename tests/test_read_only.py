@@ -132,6 +132,21 @@ def test_a_reader_answers_from_the_last_saved_index_with_one_warning(
     assert "Zamboni 1" in titles(retriever.ask("What broke down at the arena?"))
 
 
+def test_a_running_reader_tries_again_without_repeating_its_warning(
+    behind: tuple[Path, Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    config, _, index_dir = behind
+    monkeypatch.setattr(retriever_module, "RETRY_SECONDS", 0.0)
+    with fault(_failing_open(errno.EROFS), monkeypatch, index_dir), caplog.at_level(logging.INFO):
+        retriever = Retriever.from_settings(load_settings(config))
+        for _ in range(3):
+            assert "Kelly" in retriever.ask(QUESTION).results[0].excerpt
+    tries = [r for r in caplog.records if "not indexed yet (z.md)" in r.getMessage()]
+    assert [r.levelno for r in tries] == [logging.WARNING] + [logging.INFO] * 3
+
+
 def test_the_warning_names_three_files_then_an_ellipsis(
     behind: tuple[Path, Path, Path],
     monkeypatch: pytest.MonkeyPatch,

@@ -61,11 +61,13 @@ def open_serving(
     workers: int = 1,
     wait: float = READ_WAIT,
     progress: Progress | None = None,
+    warned: str | None = None,
 ) -> Loaded:
     """The saved index brought up to date with the corpus, else rebuilt, else the last saved.
 
     ``workers`` is how many processes may analyse articles for a rebuild;
-    ``progress`` hears how a rebuild or a catch-up goes.
+    ``progress`` hears how a rebuild or a catch-up goes. A warning the same as
+    ``warned`` (given at an earlier try) is only logged at info.
     """
     if not corpus.is_dir():
         raise CorpusError(f"{corpus}: corpus folder not found")
@@ -81,6 +83,9 @@ def open_serving(
                     )
             except IndexUnwritable as exc:
                 found = _last_saved(corpus, index_dir, analyzer, params, exc.reason, workers)
+                if found.warning is not None:
+                    level = logging.INFO if found.warning == warned else logging.WARNING
+                    log.log(level, found.warning)
         loaded = found
     if not allow_empty:
         require_articles(loaded.index, corpus)
@@ -200,7 +205,8 @@ def _last_saved(
     reason: str,
     workers: int,
 ) -> Loaded:
-    """The index as last saved though the corpus moved on; else one analysed in memory."""
+    """The index as last saved though the corpus moved on (with its warning, to be given);
+    else one analysed in memory, warned about here."""
     generation = saved_generation(index_dir)
     try:
         manifest = Manifest.read(index_dir / MANIFEST)
@@ -218,9 +224,8 @@ def _last_saved(
         return Loaded(build(corpus, analyzer, params, workers, None), generation)
     listed = set(manifest.files)
     behind = [stamp[0] for stamp in corpus_stamps(corpus) if stamp not in listed]
-    log.warning(behind_message(behind, reason))
     loaded = Loaded.of(index, manifest)
-    loaded.behind = behind
+    loaded.warning = behind_message(behind, reason)
     return loaded
 
 

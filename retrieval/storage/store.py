@@ -140,8 +140,8 @@ class Loaded:
     segments: list[str] | None = None
     deletions: dict[str, str] = field(default_factory=dict)
     files: int = 0
-    # Corpus files not in the index, when it could not be brought up to date.
-    behind: list[str] = field(default_factory=list)
+    # The warning given when it could not be brought up to date (it is tried again later).
+    warning: str | None = None
 
     @classmethod
     def of(cls, index: CorpusIndex, manifest: Manifest) -> Loaded:
