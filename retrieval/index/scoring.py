@@ -68,11 +68,12 @@ class BM25Scorer:
         self.params = params
         self.blocks: list[PostingBlock] = []
         self._bases: list[int] = []
-        self._rows: list[dict[str, int]] = []
+        # Each block's row of every term, made when a question first needs the block.
+        self._rows: list[dict[str, int] | None] = []
         self._live: list[LiveSet | None] = []
         # Passages per term, in the order terms first appear (rank-bm25's order);
         # None after a deletion, until it is counted again.
-        self._counted: dict[str, int] | None = {}
+        self._counted: dict[str, int] | None = None
         self._size = 0
         self._total_len = 0
         # Passage positions, deleted ones included.
@@ -98,19 +99,17 @@ class BM25Scorer:
 
     def add_block(self, block: PostingBlock, live: LiveSet | None = None) -> None:
         """Append a block of passages already indexed (``live``: which of them are)."""
+        # Counted when first needed (a command that only adds or removes never needs
+        # it), then kept up to date, so the question after an add stays fast.
         if live is None and self._counted is not None:
-            df = block.df().tolist()
-            if not self._counted:
-                self._counted = dict(zip(block.terms, df, strict=True))
-            else:
-                known = self._counted
-                for term, count in zip(block.terms, df, strict=True):
-                    known[term] = known.get(term, 0) + count
+            known = self._counted
+            for term, count in zip(block.terms, block.df().tolist(), strict=True):
+                known[term] = known.get(term, 0) + count
         else:
             self._counted = None
         self.blocks.append(block)
         self._bases.append(self._positions)
-        self._rows.append(dict(zip(block.terms, range(len(block.terms)), strict=True)))
+        self._rows.append(None)
         self._live.append(live)
         self._positions += block.size
         self._size += block.size if live is None else live.size
@@ -228,9 +227,9 @@ class BM25Scorer:
         if joined is not None:
             return joined
         parts = []
-        blocks = zip(self.blocks, self._bases, self._rows, self._live, strict=True)
-        for block, base, rows, live in blocks:
-            row = rows.get(term)
+        for number, block in enumerate(self.blocks):
+            base, live = self._bases[number], self._live[number]
+            row = self._row_map(number).get(term)
             if row is not None:
                 lo, hi = int(block.offsets[row]), int(block.offsets[row + 1])
                 ids, tfs = block.ids[lo:hi], block.tfs[lo:hi]
@@ -254,6 +253,13 @@ class BM25Scorer:
             self._joined.pop(next(iter(self._joined)))
         self._joined[term] = joined
         return joined
+
+    def _row_map(self, number: int) -> dict[str, int]:
+        rows = self._rows[number]
+        if rows is None:
+            terms = self.blocks[number].terms
+            rows = self._rows[number] = dict(zip(terms, range(len(terms)), strict=True))
+        return rows
 
     def _lengths(self) -> FloatArray:
         if self._len_array is None:
