@@ -297,3 +297,32 @@ def test_a_reader_in_another_process_sees_the_removal_at_its_next_question(
         assert reader.wait(timeout=60) == 0
     # It read the deletion file, not the whole index again.
     assert reader.stderr is not None and "reloaded the index" not in reader.stderr.read()
+
+
+def test_two_removes_at_once_both_land_in_one_deletion_file(
+    ready: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    config, corpus, index_dir = ready
+    retriever = Retriever.from_settings(load_settings(config))
+    paths = stories(tmp_path / "a", range(6))
+    retriever.add(expand([str(p) for p in paths], load_settings(config).fetch))
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    removes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "retrieval.cli", "remove", article, "--config", str(config)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        for article in ("s01", "s03")
+    ]
+    assert [process.wait(timeout=60) for process in removes] == [0, 0]
+    saved = manifest(index_dir)
+    segment = saved.segments[1]
+    listed = json.loads((index_dir / saved.deletions[segment]).read_text(encoding="utf-8"))
+    assert sorted(listed["ids"]) == ["s01", "s03"]
+    assert len(list(index_dir.glob("*.del"))) == 1
+    assert not list(corpus.glob("*_s01.md")) and not list(corpus.glob("*_s03.md"))
+    retriever.refresh()
+    assert [a.id for a in retriever.index.articles][3:] == ["s00", "s02", "s04", "s05"]
+    assert_rank_bm25_over_live(retriever)
