@@ -253,6 +253,21 @@ def test_a_segment_mostly_removed_is_rewritten_without_them(
     assert_same_as_rebuilt(retriever, config, tmp_path / "fresh")
 
 
+def test_a_deletion_file_a_killed_remove_left_unnamed_goes_at_the_next_remove(
+    ready: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    config, _, index_dir = ready
+    retriever = Retriever.from_settings(load_settings(config))
+    retriever.add(
+        expand([str(p) for p in stories(tmp_path / "a", range(6))], load_settings(config).fetch)
+    )
+    segment = Path(manifest(index_dir).segments[1]).stem
+    (index_dir / f"{segment}.7.del").write_text("{}", encoding="utf-8")  # never named
+    retriever.remove("s02")
+    assert [p.name for p in index_dir.glob("*.del")] == [f"{segment}.1.del"]
+    assert manifest(index_dir).deletions == {f"{segment}.seg": f"{segment}.1.del"}
+
+
 def test_a_damaged_deletion_file_means_a_rebuild_without_the_article(
     ready: tuple[Path, Path, Path], caplog: pytest.LogCaptureFixture
 ) -> None:

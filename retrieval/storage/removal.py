@@ -56,8 +56,10 @@ def remove_in_place(index: CorpusIndex, corpus: Path, index_dir: Path, article_i
     manifest.deletions[name] = current
     write_manifest(index_dir, manifest)
     index.set_deleted(number, deleted)
-    if previous is not None:
-        (index_dir / previous).unlink(missing_ok=True)
+    # The one replaced, and any a killed remove left behind unnamed.
+    for older in index_dir.glob(f"{Path(name).stem}.*.del"):
+        if older.name != current:
+            older.unlink(missing_ok=True)
     compact_if_mostly_deleted(index, index_dir, manifest, number)
     merge_trailing(index, index_dir, manifest)
     return file
