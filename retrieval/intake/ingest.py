@@ -200,11 +200,11 @@ def remove_article(
         passages = len(index.passages_of(article_id))
         if progress is not None:
             progress(ProgressStep(REMOVE, 0, 1))
-        remove_in_place(index, corpus, index_dir, article_id)
+        saved = remove_in_place(index, corpus, index_dir, article_id)
         if progress is not None:
             progress(ProgressStep(REMOVE, 1, 1))
         log.info("removed %s", file)
-        after = Loaded.of(index, Manifest.read(index_dir / MANIFEST))
+        after = Loaded.of(index, saved)
         return Added(article_id, article.title, passages, file), after
 
 

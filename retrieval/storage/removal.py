@@ -28,8 +28,8 @@ from retrieval.storage.store import (
 log = logging.getLogger(__name__)
 
 
-def remove_in_place(index: CorpusIndex, corpus: Path, index_dir: Path, article_id: str) -> str:
-    """Take an article out of the corpus folder and the saved index; return its file.
+def remove_in_place(index: CorpusIndex, corpus: Path, index_dir: Path, article_id: str) -> Manifest:
+    """Take an article out of the corpus folder and the saved index; return the manifest saved.
 
     The new deletion file is written first (nothing names it yet), then the
     corpus file goes, then the manifest names the deletion file: a process
@@ -62,7 +62,7 @@ def remove_in_place(index: CorpusIndex, corpus: Path, index_dir: Path, article_i
             older.unlink(missing_ok=True)
     compact_if_mostly_deleted(index, index_dir, manifest, number)
     merge_trailing(index, index_dir, manifest)
-    return file
+    return manifest
 
 
 def compact_if_mostly_deleted(
