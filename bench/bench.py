@@ -397,9 +397,8 @@ def table(results: Results) -> Iterator[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    data = ROOT.parent / "shared" / "data"
-    parser.add_argument("--corpus", type=Path, default=data / "news-corpus.jsonl.gz")
-    parser.add_argument("--queries", type=Path, default=data / "queries.txt")
+    parser.add_argument("--corpus", type=Path, help="a .jsonl(.gz) of articles (required)")
+    parser.add_argument("--queries", type=Path, help="one question a line (required)")
     parser.add_argument("--limit-articles", type=int, metavar="N")
     parser.add_argument("--slice-passages", type=int, default=100_000, metavar="N")
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
@@ -410,6 +409,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.serve:
         print(json.dumps(serve(Path(args.serve[0]), Path(args.serve[1]))))
         return 0
+    if args.corpus is None or args.queries is None:
+        parser.error("--corpus and --queries are required")
 
     temporary = args.workdir is None  # a temp workdir is removed at the end; a given one is kept
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="storybot-bench-"))
