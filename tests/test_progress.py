@@ -7,6 +7,7 @@ import fcntl
 import io
 import os
 import pty
+import re
 import shutil
 import struct
 import subprocess
@@ -134,6 +135,20 @@ def test_the_display_shows_each_stage_on_a_terminal_only(
     assert (shown in out.getvalue()) == visible
     assert (f"{step.done}" in out.getvalue()) == visible
     assert visible or out.getvalue() == ""
+
+
+def test_a_stage_first_seen_midway_shows_no_rate_for_work_done_before() -> None:
+    out = Terminal()
+    with ProgressDisplay(out) as display:
+        display.update(ProgressStep("rebuild", 200))
+    assert "200 articles" in out.getvalue()
+    assert re.search(r"\d articles/s", out.getvalue()) is None
+
+
+def test_an_empty_corpus_reports_no_rebuild_step() -> None:
+    steps: list[ProgressStep] = []
+    CorpusIndex.build([], Analyzer(), BM25Params(), progress=steps.append)
+    assert steps == []
 
 
 def _on_a_terminal(config: Path, *args: str) -> tuple[int, str]:

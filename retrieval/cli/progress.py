@@ -41,6 +41,8 @@ class ProgressDisplay:
             bar = self.bar = tqdm(
                 file=self.stream,
                 total=step.total,
+                # What was done before the bar appeared is not part of its rate.
+                initial=step.done,
                 unit=" articles",
                 desc=LABELS.get(step.stage, step.stage),
                 leave=False,

@@ -93,8 +93,9 @@ class CorpusIndex:
         analyzed: list[Analyzed] = []
 
         def collect(pending: Pending) -> None:
+            done = len(analyzed)
             analyzed.extend(pending())
-            if progress is not None:
+            if progress is not None and len(analyzed) > done:
                 progress(ProgressStep(stage, len(analyzed), refused=len(problems)))
 
         with Analysis(self.analyzer, workers) as analysis:
