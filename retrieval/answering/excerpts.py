@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from math import fsum
 
 from retrieval.text.analysis import Analyzer
 from retrieval.text.passages import Passage
@@ -119,7 +120,7 @@ def _window(
             if _run_len(spans, i, j) > limit:
                 break
             seen |= terms[j]
-            key = (sum(weights[t] for t in seen), -(j - i), -i)
+            key = (fsum(weights[t] for t in seen), -(j - i), -i)
             if best is None or key > best:
                 best, best_run = key, (i, j)
     if best is None:
@@ -147,7 +148,7 @@ def _cut_sentence(
     budget: int,
 ) -> _Body:
     """A window of words from the best sentence, centred on its matching words."""
-    scores = [sum(weights[t] for t in found) for found in terms]
+    scores = [fsum(weights[t] for t in found) for found in terms]
     best = max(range(len(spans)), key=lambda n: scores[n]) if spans else 0
     start, end = spans[best] if spans else (0, len(text))
     sentence = text[start:end]

@@ -148,7 +148,8 @@ def correct(
             stopword = stopword or candidate in _QUESTION_WORDS
             continue
         df = scorer.df(term)
-        if df and (best is None or df > best[0]):
+        # Ties go to the alphabetically first term: set order varies with the hash seed.
+        if df and (best is None or (-df, term) < (-best[0], best[1])):
             best = (df, term)
     # Function words are what questions misspell most ("wich", "waht"), so a
     # stopword one edit away wins over a rare index term.

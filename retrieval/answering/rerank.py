@@ -9,6 +9,7 @@ since BM25 lets one rare name outscore a passage that answers the question.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from math import fsum
 
 from retrieval.text.analysis import WORD, Analyzer, fold
 
@@ -24,7 +25,7 @@ def case_bonus(
         return 0.0
     capitalised = (w for w in WORD.findall(fold(text)) if w[0].isupper())
     found = proper.intersection(analyzer.word_terms(capitalised))
-    return CASE_WEIGHT * sum(weights.get(term, 0.0) for term in found)
+    return CASE_WEIGHT * fsum(weights.get(term, 0.0) for term in found)
 
 
 def with_coverage(score: float, coverage: float) -> float:
