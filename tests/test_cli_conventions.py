@@ -207,6 +207,26 @@ def test_a_full_device_ends_with_one_line(ready: tuple[Path, Path, Path]) -> Non
     assert done.stderr == "storybot: error: cannot write the output: no space left on the device\n"
 
 
+@pytest.mark.parametrize(
+    ("log", "prefix"),
+    [
+        ("warning", "storybot: warning: damaged index: "),
+        ("info", "storybot: warning: retrieval.storage.store: damaged index: "),
+    ],
+)
+def test_warnings_read_as_git_writes_them(
+    ready: tuple[Path, Path, Path], log: str, prefix: str
+) -> None:
+    (segment,) = sorted(ready[2].glob("seg-*.seg"))
+    data = bytearray(segment.read_bytes())
+    data[-10] ^= 0xFF  # one flipped byte: found by its checksum, then rebuilt
+    segment.write_bytes(bytes(data))
+    done = storybot("ask", "Who is Ford's driver?", "--config", str(ready[0]), "--log", log)
+    assert done.returncode == 0
+    warnings = [line for line in done.stderr.splitlines() if ": warning: " in line]
+    assert len(warnings) == 1 and warnings[0].startswith(prefix), done.stderr
+
+
 def test_counts_read_right(ready: tuple[Path, Path, Path], tmp_path: Path) -> None:
     config = str(ready[0])
     article = tmp_path / "one.md"

@@ -32,10 +32,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `storybot` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=getattr(logging, args.log.upper()),
-        format="storybot: %(levelname)s: %(name)s: %(message)s",
-    )
+    level = getattr(logging, args.log.upper())
+    handler = logging.StreamHandler()
+    handler.setFormatter(_LogFormat(with_names=level < logging.WARNING))
+    logging.basicConfig(level=level, handlers=[handler])
     if args.handler is None:
         parser.print_help()
         return 0
@@ -48,6 +48,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(exc)
     except KeyboardInterrupt:
         return 130
+
+
+class _LogFormat(logging.Formatter):
+    """``storybot: warning: …`` as git writes it; the logger's name too when debugging."""
+
+    def __init__(self, with_names: bool) -> None:
+        super().__init__()
+        self.with_names = with_names
+
+    def format(self, record: logging.LogRecord) -> str:
+        where = f"{record.name}: " if self.with_names else ""
+        text = f"storybot: {record.levelname.lower()}: {where}{record.getMessage()}"
+        if record.exc_info:
+            text += "\n" + self.formatException(record.exc_info)
+        return text
 
 
 def _fail(error: StorybotError) -> int:
