@@ -159,14 +159,24 @@ def prepare(corpus: Path, limit: int | None, workdir: Path) -> tuple[Path, Path,
 
 def run_child(command: list[str], log: Path) -> tuple[int, float, float]:
     """Run a command to completion: (exit code, wall seconds, peak kB of it and its children)."""
+    own = log.with_suffix(".peak")
+    own.unlink(missing_ok=True)
+    if command[0] == sys.executable:  # its own peak as well: see own_peak.py
+        command = [
+            sys.executable,
+            str(Path(__file__).with_name("own_peak.py")),
+            str(own),
+            *command[1:],
+        ]
     start = time.perf_counter()
     with log.open("wb") as out:
         child = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
         sampler = TreePeak(child.pid)
-        _, status, usage = os.wait4(child.pid, 0)
+        _, status, _ = os.wait4(child.pid, 0)
         child.returncode = os.waitstatus_to_exitcode(status)
         sampled = sampler.stop()
-    return child.returncode, time.perf_counter() - start, max(sampled, float(usage.ru_maxrss))
+    peak = float(own.read_text()) if own.exists() else 0.0
+    return child.returncode, time.perf_counter() - start, max(sampled, peak)
 
 
 def stage_index(source: Path, config: Path, workdir: Path, articles: int) -> IndexFigures:
