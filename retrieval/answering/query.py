@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import string
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -35,6 +36,12 @@ _QUESTION_WORDS = frozenset(
     "which what where when whom whose does there their they them these those this that with"
     " would could should about because before after while".split()
 )
+# English spells no word with a letter four times running, and three times only
+# in capitals (AAA, III): such a run is emphasis or a held key ("hmmmm",
+# "soooo"), and folding doubled letters would shrink it to some real term.
+# Tokens longer than any word are kept whole, as unknown terms, instead.
+_LETTER_RUN = re.compile(r"([^\W\d_])\1{2,}")
+_LONG_RUN = re.compile(r"([^\W\d_])\1{3,}")
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,8 @@ def analyze_query(
             continue
         if plain == "going" and following == "to":  # the future tense, not a movement
             continue
+        if len(word) <= MAX_CORRECTED_LENGTH and is_letter_run(word):
+            continue
         term = analyzer.term(word)
         if term is None:
             continue
@@ -119,6 +128,28 @@ def analyze_query(
     weights = {t: coverage_weight(max(scorer.df(t), 1), n) for t in dict.fromkeys(terms)}
     unknown = tuple(t for t in weights if not scorer.has_term(t))
     return Query(text, tuple(terms), weights, unknown, corrected, frozenset(proper))
+
+
+def is_letter_run(word: str) -> bool:
+    """Whether a word holds one letter repeated as no spelt word does ("hmmmm", "zzz")."""
+    if _LONG_RUN.search(word):
+        return True
+    return not word.isupper() and _LETTER_RUN.search(word) is not None
+
+
+def answerable(query: Query, scorer: BM25Scorer) -> bool:
+    """Whether the question names something a passage could be found by.
+
+    Not when its only terms are single characters (a letter names nothing), nor
+    when every word the articles hold was reached by spelling correction while
+    other words are not in the articles at all: then the corrections are
+    guesses at gibberish ("blorptastic frumbles"), not typos in a question.
+    """
+    if all(len(term.lstrip("=")) < 2 for term in query.terms):
+        return False
+    guessed = set(query.corrected.values())
+    typed = [t for t in query.weights if scorer.has_term(t) and t not in guessed]
+    return bool(typed) or not query.unknown
 
 
 def correct(

@@ -9,7 +9,7 @@ import numpy as np
 
 from retrieval.answering.answer import Answer, Result
 from retrieval.answering.excerpts import make_excerpt
-from retrieval.answering.query import Query, analyze_query, check_question
+from retrieval.answering.query import Query, analyze_query, answerable, check_question
 from retrieval.answering.rerank import case_bonus, with_coverage
 from retrieval.index.corpus_index import CorpusIndex
 from retrieval.text.analysis import normalize
@@ -59,6 +59,8 @@ def search(index: CorpusIndex, question: str, options: SearchOptions) -> Answer:
         longest_word=index.longest_surface,
     )
     empty = Answer(question, (), index.article_count, index.passage_count, query.terms)
+    if not answerable(query, scorer):
+        return empty
     candidates = rank(index, query, options.top_k * POOL_FACTOR)
     if not candidates or max(c.coverage for c in candidates) < options.min_coverage:
         return empty

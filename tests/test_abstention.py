@@ -1,0 +1,96 @@
+"""Abstention: junk, guesses at gibberish and lone letters get no answer; real questions do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retrieval.answering.query import is_letter_run
+from retrieval.retriever import Retriever
+from retrieval.settings import load_settings
+
+STORY = {
+    "game.md": (
+        "Stadium report",
+        "The quarterback had three fumbles in the first half, and the coach said so.\n\n"
+        '"Hm, we will fix that," the coach told Generation Z fans after the game.',
+    ),
+    "riot.md": (
+        "Capitol riot",
+        "Rioters stormed the Capitol on January 6 and broke windows.\n\n"
+        "Police now put every bag through X-ray scanners at the entrances.",
+    ),
+    "bridge.md": (
+        "Harbour bridge",
+        "The harbour bridge reopened on Tuesday after repairs costing $42 million.",
+    ),
+    "ferry.md": (
+        "Ferry fares",
+        "Councillor Amir Osei proposed cutting ferry fares by 15 percent.",
+    ),
+}
+
+
+@pytest.fixture
+def story(tmp_path: Path) -> Retriever:
+    """A small corpus whose words junk would reach: "hm", "so", "z", "x", "fumbles"."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, (title, text) in STORY.items():
+        (corpus / name).write_text(f"---\ntitle: {title}\n---\n{text}\n", encoding="utf-8")
+    settings = load_settings().with_paths(corpus=corpus, index=tmp_path / "index")
+    return Retriever.from_settings(settings)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hmmmmmm",  # a held key: stemming would shrink it to "hm"
+        "zzzzzzzz",
+        "x" * 300,
+        "x",  # a lone letter names nothing
+        "Z?",
+        "blorptastic frumbles",  # matches only by correcting a word next to gibberish
+        "what's the capital of australia",  # "capital" is no misspelling of "Capitol"
+    ],
+)
+def test_junk_gets_no_answer(story: Retriever, question: str) -> None:
+    assert story.ask(question).results == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("How many fumbles did the quarterback have?", "three fumbles"),
+        ("Who stormed the Capitol?", "Rioters stormed"),
+        ("who stormed the capitl", "Rioters stormed"),  # a typo alone is still corrected
+        ("What did the coach say? Hm", "fix that"),
+        ("What are X-ray scanners used for?", "X-ray scanners"),
+        ("what was proposed for ferry fares", "cutting ferry fares"),
+    ],
+)
+def test_real_questions_on_the_same_corpus_are_answered(
+    story: Retriever, question: str, answer: str
+) -> None:
+    results = story.ask(question).results
+    assert results and answer in results[0].excerpt
+
+
+@pytest.mark.parametrize(
+    ("word", "run"),
+    [
+        ("hmmmmmm", True),
+        ("soooo", True),
+        ("zzz", True),
+        ("HMMMM", True),
+        ("x" * 300, True),
+        ("AAA", False),  # acronyms and numerals may triple a letter
+        ("VIII", False),
+        ("book", False),
+        ("Mississippi", False),
+        ("1000", False),
+    ],
+)
+def test_letter_runs(word: str, run: bool) -> None:
+    assert is_letter_run(word) is run
