@@ -21,6 +21,7 @@ class Cooldown:
         self.seconds = seconds
         self._clock = clock
         self._last: dict[int, float] = {}
+        self._told: dict[int, float] = {}  # user -> the window they were told about
 
     def retry_after(self, user_id: int) -> float:
         """Seconds the user must still wait, or 0.0 after recording a question now."""
@@ -30,8 +31,17 @@ class Cooldown:
             return self.seconds - (now - last)
         if len(self._last) >= _PRUNE_AT:
             self._last = {u: t for u, t in self._last.items() if now - t < self.seconds}
+            self._told = {u: t for u, t in self._told.items() if u in self._last}
         self._last[user_id] = now
         return 0.0
+
+    def first_notice(self, user_id: int) -> bool:
+        """Whether the user is yet to be told of the wait in the current window (then: told)."""
+        window = self._last.get(user_id)
+        if window is None or self._told.get(user_id) == window:
+            return False
+        self._told[user_id] = window
+        return True
 
 
 def channel_pointer(

@@ -98,9 +98,12 @@ class Ask(commands.Cog):
         """Answer in the message's channel, as a reply to it."""
         question = question.strip()
         parent_id = getattr(message.channel, "parent_id", None)
-        refusal = self.refusal(message.author.id, message.channel.id, parent_id, question)
-        if refusal:
-            await reply_to(message, refusal)
+        refusal = self.refusal(
+            message.author.id, message.channel.id, parent_id, question, public=True
+        )
+        if refusal is not None:
+            if refusal:
+                await reply_to(message, refusal)
             return
         async with message.channel.typing():
             reply = await self.bot.answer(question)
@@ -119,15 +122,28 @@ class Ask(commands.Cog):
             view.message = sent
 
     def refusal(
-        self, user_id: int, channel_id: int | None, parent_id: int | None, question: str
+        self,
+        user_id: int,
+        channel_id: int | None,
+        parent_id: int | None,
+        question: str,
+        public: bool = False,
     ) -> str | None:
-        """Why not to answer now (wrong channel, bad question, cooldown), or None."""
+        """Why not to answer now (wrong channel, bad question, cooldown), or None.
+
+        A public reply tells of the cooldown once per window; after that the refusal is
+        "" (say nothing), so a burst of mentions doesn't become a burst of notices.
+        """
         settings = self.bot.settings.bot
-        return (
-            channel_pointer(settings.allowed_channels, channel_id, parent_id)
-            or question_problem(question, self.bot.settings.retrieval.max_question_chars)
-            or cooldown_notice(self.bot.cooldown.retry_after(user_id))
-        )
+        problem = channel_pointer(
+            settings.allowed_channels, channel_id, parent_id
+        ) or question_problem(question, self.bot.settings.retrieval.max_question_chars)
+        if problem:
+            return problem
+        notice = cooldown_notice(self.bot.cooldown.retry_after(user_id))
+        if notice and public and not self.bot.cooldown.first_notice(user_id):
+            return ""
+        return notice
 
     @property
     def timeout(self) -> float:

@@ -28,6 +28,10 @@ _MARKDOWN = re.compile(r"([\\*_~`|<>\[\]#:])")
 _LINE_START = re.compile(r"^([-+>]|\d+\.)", re.MULTILINE)
 # An "@" before a name, or at the end of a piece that a bold name may follow.
 _MENTION = re.compile(r"@(?=[^\s@]|$)")
+# Bidirectional controls and zero-width characters: invisible, and able to make a title
+# or a quoted question read differently from what it is (an override reverses the text).
+_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 # A link target must not be able to close the <...> around it or start code.
 _URL = re.compile(r"https?://[^\s<>`]+")
 
@@ -61,7 +65,11 @@ class Reply:
 
 
 def escape(text: str) -> str:
-    """Text that Discord shows literally: no formatting, no mentions, no links."""
+    """Text that Discord shows literally: no formatting, no mentions, no links.
+
+    Bidirectional controls and zero-width characters are dropped.
+    """
+    text = _INVISIBLE.sub("", text)
     text = _MARKDOWN.sub(r"\\\1", text)
     text = _LINE_START.sub(r"\\\1", text)
     # A zero-width space after "@" stops @everyone, @here and @user from pinging.
@@ -103,9 +111,10 @@ def quote_block(result: Result, limit: int = QUOTE_CHARS) -> str:
 def _quote(text: str, highlights: Sequence[tuple[int, int]]) -> str:
     pieces: list[str] = []
     at = 0
+    urls = [m.span() for m in _ADDRESS.finditer(text)]
     for start, end in highlights:
-        if start < at:
-            continue
+        if start < at or any(start < u_end and u_start < end for u_start, u_end in urls):
+            continue  # bold inside an address would break the address
         pieces.append(escape(text[at:start]))
         pieces.append(f"**{escape(text[start:end])}**")
         at = end

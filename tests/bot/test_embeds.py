@@ -134,6 +134,26 @@ def test_a_highlight_cannot_rejoin_a_mention() -> None:
     assert block == "> hi @\u200b**everyone** and @\u200b**here**"
 
 
+@pytest.mark.parametrize(
+    "hidden", ["\u202e", "\u202d", "\u2066", "\u2069", "\u200e", "\u200b", "\u200d", "\ufeff"]
+)
+def test_bidi_controls_and_zero_width_characters_are_dropped(hidden: str) -> None:
+    line = source_line(Source("a", title=f"Mayor{hidden} resigns", source=f"Daily{hidden} News"))
+    assert line == "— Daily News · *Mayor resigns* · `a`"
+    result = Result("The mayor resigned.", 1.0, (Source("a"),))
+    pages = answer_pages(build_reply(Answer(f"who{hidden} resigned?", (result,), 1, 1)), 10)
+    assert pages[0].title == "who resigned?"
+
+
+def test_bold_never_lands_inside_an_address() -> None:
+    text = "Read https://news.example/ford-resigns and www.ford.example, Ford said."
+    spans = tuple((m, m + 4) for m in range(len(text)) if text[m : m + 4].lower() == "ford")
+    block = quote_block(Result(text, 1.0, (), spans))
+    assert block == (
+        "> Read https\\://news.example/ford-resigns and www.ford.example, **Ford** said."
+    )
+
+
 def test_sources_are_listed_up_to_a_limit() -> None:
     rendered = build_reply(Answer("q", (huge_result(1),), 1, 1)).results[0]
     assert len(rendered.sources) == MAX_SOURCES + 1

@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from bot.client import StoryBot
 from bot.errors import APOLOGY
+from bot.guards import Cooldown
 from bot.paging import Pager
 from retrieval.answering.render import NO_ANSWER, NO_ANSWER_HINT
 from retrieval.settings import Settings
@@ -145,6 +146,27 @@ async def test_cooldown_per_user(dpy_bot: MakeBot) -> None:
     assert waiting.startswith("One question at a time, please: you can ask again in ")
     await dpytest.message(mention(bot, ASKABLE), member=1)  # someone else may ask
     assert dpytest.get_message().embeds
+
+
+async def test_cooldown_notice_once_per_window(dpy_bot: MakeBot) -> None:
+    bot = await dpy_bot(cooldown_seconds=60)
+    now = [1000.0]
+    bot.cooldown = Cooldown(60, clock=lambda: now[0])
+    await dpytest.message(mention(bot, ASKABLE), member=0)
+    assert dpytest.get_message().embeds
+    for _ in range(10):  # a burst of mentions: one notice, then silence
+        await dpytest.message(mention(bot, ASKABLE), member=0)
+    assert dpytest.get_message().content.startswith("One question at a time, please")
+    assert dpytest.verify().message().nothing()
+    await dpytest.message("!ask " + ASKABLE, member=0)  # the prefix command is public too
+    assert dpytest.verify().message().nothing()
+    now[0] += 61  # a new window: answered, and a new burst gets one notice again
+    await dpytest.message(mention(bot, ASKABLE), member=0)
+    assert dpytest.get_message().embeds
+    await dpytest.message(mention(bot, ASKABLE), member=0)
+    await dpytest.message(mention(bot, ASKABLE), member=0)
+    assert dpytest.get_message().content.startswith("One question at a time, please")
+    assert dpytest.verify().message().nothing()
 
 
 async def test_question_length_cap(dpy_bot: MakeBot, settings: Settings) -> None:
