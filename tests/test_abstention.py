@@ -29,11 +29,6 @@ STORY = {
         "Ferry fares",
         "Councillor Amir Osei proposed cutting ferry fares by 15 percent.",
     ),
-    "today.md": (
-        "Today",
-        "The bridge is open today.\n\nThe ferry runs today.\n\nThe game is today.\n\n"
-        "The vote is today.",
-    ),
 }
 
 
@@ -58,7 +53,6 @@ def story(tmp_path: Path) -> Retriever:
         "Z?",
         "blorptastic frumbles",  # matches only by correcting a word next to gibberish
         "what's the capital of australia",  # "capital" is no misspelling of "Capitol"
-        "how are you today",  # one term, in so many passages that it singles none out
     ],
 )
 def test_junk_gets_no_answer(story: Retriever, question: str) -> None:
@@ -74,8 +68,6 @@ def test_junk_gets_no_answer(story: Retriever, question: str) -> None:
         ("What did the coach say? Hm", "fix that"),
         ("What are X-ray scanners used for?", "X-ray scanners"),
         ("what was proposed for ferry fares", "cutting ferry fares"),
-        ("fumbles?", "three fumbles"),  # one term, but a specific one
-        ("what is open today", "open today"),
     ],
 )
 def test_real_questions_on_the_same_corpus_are_answered(

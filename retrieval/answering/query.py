@@ -141,19 +141,12 @@ def answerable(query: Query, scorer: BM25Scorer) -> bool:
     """Whether the question names something a passage could be found by.
 
     Not when its only terms are single characters (a letter names nothing), nor
-    when its one term is so common that its weight is under half that of a
-    term found in a single passage (the passages holding it number more than
-    about the square root of all passages, so finding it picks out none), nor
     when every word the articles hold was reached by spelling correction while
     other words are not in the articles at all: then the corrections are
     guesses at gibberish ("blorptastic frumbles"), not typos in a question.
     """
     if all(len(term.lstrip("=")) < 2 for term in query.terms):
         return False
-    if len(query.weights) == 1:
-        (weight,) = query.weights.values()
-        if weight < coverage_weight(1, scorer.size) / 2:
-            return False
     guessed = set(query.corrected.values())
     typed = [t for t in query.weights if scorer.has_term(t) and t not in guessed]
     return bool(typed) or not query.unknown
