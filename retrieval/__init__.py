@@ -30,18 +30,22 @@ from retrieval.errors import (
     IndexDamagedError,
     IndexStoreError,
     QuestionTooLong,
+    StateError,
     StorybotError,
 )
 from retrieval.index.progress import Progress, ProgressStep
 from retrieval.intake.ingest import Added, AddReport
 from retrieval.intake.inputs import Overrides, expand, from_bytes, is_url
 from retrieval.retriever import ArticleInfo, Retriever
-from retrieval.settings import FetchSettings, Settings, load_settings
+from retrieval.settings import CHANNEL_MODES, ChannelMode, FetchSettings, Settings, load_settings
+from retrieval.state.channels import ChannelSettings, ChannelStore
+from retrieval.state.database import StateDatabase
 from retrieval.storage.checking import IndexCheck, check_index
 from retrieval.storage.corpus import MAX_ARTICLE_BYTES
 from retrieval.text.article import Article, Source
 
 __all__ = [
+    "CHANNEL_MODES",
     "ELLIPSIS",
     "MAX_ARTICLE_BYTES",
     "NO_ANSWER",
@@ -52,6 +56,9 @@ __all__ = [
     "Article",
     "ArticleError",
     "ArticleInfo",
+    "ChannelMode",
+    "ChannelSettings",
+    "ChannelStore",
     "ConfigError",
     "CorpusError",
     "EvalError",
@@ -71,6 +78,8 @@ __all__ = [
     "Retriever",
     "Settings",
     "Source",
+    "StateDatabase",
+    "StateError",
     "StorybotError",
     "build_reply",
     "check_index",
@@ -84,6 +93,7 @@ __all__ = [
     "is_url",
     "load_questions",
     "load_settings",
+    "open_channel_store",
     "reply_text",
     "source_text",
 ]
@@ -97,3 +107,9 @@ def fetch_article(
     from retrieval.intake import fetch
 
     return fetch.fetch_article(url, settings, overrides)
+
+
+def open_channel_store(settings: Settings) -> ChannelStore:
+    """The channel settings in the state database the settings name, with their defaults."""
+    database = StateDatabase.open(settings.state_path)
+    return ChannelStore(database, settings.bot.default_mode, settings.bot.threads)

@@ -25,6 +25,10 @@ class IndexDamagedError(IndexStoreError):
     """A saved index file that cannot be read as written: the index is rebuilt from the corpus."""
 
 
+class StateError(StorybotError):
+    """A state database (the bot's per-guild settings) that cannot be opened or used."""
+
+
 class EvalError(StorybotError):
     """An evaluation file that is missing or malformed."""
 

@@ -24,6 +24,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "storybot.yaml"
 
 Model = Literal["okapi", "plus", "l"]
+# How the bot treats a channel: mentions and /ask, every question, or nothing.
+ChannelMode = Literal["mention", "questions", "off"]
+CHANNEL_MODES: tuple[ChannelMode, ...] = ("mention", "questions", "off")
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,11 @@ class BotSettings:
     page_timeout_seconds: float = 180.0
     pages: int = 3
     add_roles: list[str] = field(default_factory=list)
+    # A channel's mode and threads flag until /settings sets them for it.
+    default_mode: ChannelMode = "mention"
+    threads: bool = False
+    # Request the privileged message-content intent (questions mode needs it).
+    message_content: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,7 +113,14 @@ class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     lock: LockSettings = field(default_factory=LockSettings)
     bot: BotSettings = field(default_factory=BotSettings)
+    # The SQLite file of the bot's state; None: state.sqlite3 beside the index folder.
+    state: Path | None = None
     source: Path | None = None
+
+    @property
+    def state_path(self) -> Path:
+        """Where the state database is: ``state``, else beside the index folder."""
+        return self.state if self.state is not None else self.index.parent / "state.sqlite3"
 
     def with_paths(self, corpus: Path | None = None, index: Path | None = None) -> Settings:
         """A copy with the corpus and/or index folder overridden."""
@@ -189,6 +204,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
     base = file.resolve().parent
     for key, default in _DEFAULT_PATHS.items():
         values[key] = (base / values.get(key, default)).resolve()
+    if values.get("state") is not None:
+        values["state"] = (base / values["state"]).resolve()
     return Settings(**values, source=file.resolve())
 
 

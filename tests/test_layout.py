@@ -6,12 +6,14 @@ Each module belongs to a room; MAY_IMPORT says which other rooms it may import:
     room        modules                                 rank
     foundation  retrieval.errors, .settings, .yamlfile  0, importable by every room
     text        retrieval.text.*                        1
+    state       retrieval.state.*                       1, a peer of text: neither imports the other
     index       retrieval.index.*                       2
     storage     retrieval.storage.*                     3
     intake      retrieval.intake.*                      4, a peer of answering: neither
     answering   retrieval.answering.*                   4  imports the other
     retriever   retrieval.retriever                     5
-    api         retrieval (its __init__)                5, the public API (imports the retriever)
+    api         retrieval (its __init__)                5, the public API (imports the retriever
+                                                           and the state room)
     cli         retrieval.cli.*                         6, an adapter: the public API and bot
     bot         bot.*                                   6, an adapter: the public API only
 
@@ -33,21 +35,25 @@ from tests.imports import ImportGraph, build_graph, cycles, describe_cycle, modu
 
 ROOT = Path(__file__).resolve().parents[1]
 FOUNDATION = {"retrieval.errors", "retrieval.settings", "retrieval.yamlfile"}
-ROOMS = ("text", "index", "storage", "intake", "answering", "cli")  # subpackages of retrieval
+# The subpackages of retrieval.
+ROOMS = ("text", "state", "index", "storage", "intake", "answering", "cli")
 LIBRARY_ROOMS = (
-    "foundation", "text", "index", "storage", "intake", "answering", "retriever", "api"
+    "foundation", "text", "state", "index", "storage", "intake", "answering", "retriever", "api"
 )  # fmt: skip
 ADAPTERS = ("cli", "bot")
 MAY_IMPORT: dict[str, frozenset[str]] = {
     "foundation": frozenset(),
     "text": frozenset({"foundation"}),
+    "state": frozenset({"foundation"}),
     "index": frozenset({"foundation", "text"}),
     "storage": frozenset({"foundation", "text", "index"}),
     "intake": frozenset({"foundation", "text", "index", "storage"}),
     "answering": frozenset({"foundation", "text", "index", "storage"}),
-    "retriever": frozenset({"foundation", "text", "index", "storage", "intake", "answering"}),
+    "retriever": frozenset(
+        {"foundation", "text", "state", "index", "storage", "intake", "answering"}
+    ),
     "api": frozenset(
-        {"foundation", "text", "index", "storage", "intake", "answering", "retriever"}
+        {"foundation", "text", "state", "index", "storage", "intake", "answering", "retriever"}
     ),
     "cli": frozenset({"api", "bot"}),
     "bot": frozenset({"api"}),

@@ -49,6 +49,17 @@ def test_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:
     assert settings.index == (tmp_path.parent / "idx").resolve()
 
 
+def test_state_file_is_beside_the_index_unless_set(tmp_path: Path) -> None:
+    beside = load_settings(write(tmp_path, "index: data/idx\n"))
+    assert beside.state_path == (tmp_path / "data" / "state.sqlite3").resolve()
+    assert beside.with_paths(index=tmp_path / "elsewhere" / "i").state_path == (
+        tmp_path / "elsewhere" / "state.sqlite3"
+    )
+    chosen = load_settings(write(tmp_path, "state: ../st.db\nbot: {default_mode: questions}\n"))
+    assert chosen.state_path == (tmp_path.parent / "st.db").resolve()
+    assert chosen.bot.default_mode == "questions" and chosen.bot.threads is False
+
+
 def test_values_are_converted_and_kept(tmp_path: Path) -> None:
     settings = load_settings(
         write(
@@ -96,6 +107,9 @@ def test_values_are_converted_and_kept(tmp_path: Path) -> None:
         ),
         ("retrieval: {k1: -1}", "'retrieval.k1' must be at least 0, got -1"),
         ("analysis: {stemmer: klingon}", "'analysis.stemmer' must be a Snowball language"),
+        ("bot: {default_mode: all}", "'bot.default_mode' must be one of mention, questions, off"),
+        ("bot: {threads: 1}", "'bot.threads' must be true or false"),
+        ("state: [a]", "'state' must be a string"),
         (
             "excerpts: {target_chars: 390, max_chars: 100}",
             "'excerpts.target_chars' must be at most 'excerpts.max_chars' (100), got 390",

@@ -1,0 +1,6 @@
+"""State: what the program keeps besides the corpus and the index, in one SQLite file.
+
+Holds the database (opened with WAL and a busy timeout, its schema versioned and migrated
+at open) and the per-channel settings of the bot's guilds. Several processes on one
+machine share the file. May import only the foundation.
+"""
