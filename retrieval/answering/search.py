@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.answering.answer import Answer, Result
+from retrieval.answering.context import in_context
 from retrieval.answering.excerpts import make_excerpt
 from retrieval.answering.query import Query, analyze_query, answerable, check_question
 from retrieval.answering.rerank import case_bonus, with_coverage
@@ -112,8 +113,9 @@ def rank(index: CorpusIndex, query: Query, pool: int) -> list[Candidate]:
     covered = np.zeros(len(docs), dtype=np.float64)
     for term, weight in query.weights.items():
         covered += weight * scorer.contains(term, docs)
+    scores = in_context(index, query.terms, top)
     candidates = []
-    for scored, cover in zip(top, covered, strict=True):
+    for scored, own, cover in zip(top, scores, covered, strict=True):
         coverage = float(cover / total) if total else 0.0
         bonus = (
             case_bonus(
@@ -122,7 +124,7 @@ def rank(index: CorpusIndex, query: Query, pool: int) -> list[Candidate]:
             if query.proper
             else 0.0
         )
-        score = scored.score + bonus
+        score = own + bonus
         candidates.append(Candidate(scored.passage, with_coverage(score, coverage), coverage))
     candidates.sort(key=lambda c: (-c.score, c.passage))
     return candidates

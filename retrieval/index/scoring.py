@@ -221,7 +221,7 @@ class BM25Scorer:
                 self._epsilon_idf = self.params.epsilon * average
         return self._epsilon_idf
 
-    def _posting(self, term: str) -> tuple[Int32Array, CountArray]:
+    def posting(self, term: str) -> tuple[Int32Array, CountArray]:
         """The passages containing the term (ascending) and its count in each."""
         joined = self._joined.get(term)
         if joined is not None:
@@ -261,7 +261,7 @@ class BM25Scorer:
             rows = self._rows[number] = dict(zip(terms, range(len(terms)), strict=True))
         return rows
 
-    def _lengths(self) -> FloatArray:
+    def lengths(self) -> FloatArray:
         if self._len_array is None:
             parts = [block.doc_len for block in self.blocks]
             self._len_array = (
@@ -271,7 +271,7 @@ class BM25Scorer:
 
     def matching(self, query: Sequence[str]) -> Positions:
         """The passages that contain at least one query term, in index order."""
-        parts = [self._posting(t)[0] for t in dict.fromkeys(query) if t in self._df]
+        parts = [self.posting(t)[0] for t in dict.fromkeys(query) if t in self._df]
         if not parts:
             return np.zeros(0, dtype=np.int64)
         if len(parts) == 1:
@@ -287,7 +287,7 @@ class BM25Scorer:
         """For each of ``docs``, whether it contains the term (postings are sorted)."""
         if term not in self._df:
             return np.zeros(len(docs), dtype=np.bool_)
-        ids = self._posting(term)[0]
+        ids = self.posting(term)[0]
         where = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
         return np.asarray(ids[where] == docs, dtype=np.bool_)
 
@@ -309,7 +309,7 @@ class BM25Scorer:
             return False
         if p.model == "l" and p.k1 + p.effective_delta <= 0:
             return False
-        lengths = self._lengths()
+        lengths = self.lengths()
         if any(live is not None for live in self._live):
             lengths = lengths[self.live_positions()]
         return p.b < 1 or (len(lengths) > 0 and float(lengths.min()) > 0)
@@ -319,7 +319,7 @@ class BM25Scorer:
         # the term; the others would add 0, which changes no sum.
         p = self.params
         k1, b, delta, avgdl = p.k1, p.b, p.effective_delta, self.avgdl
-        lengths = self._lengths()
+        lengths = self.lengths()
         score = np.zeros(len(docs), dtype=np.float64)
         position = np.full(self._positions, -1, dtype=np.int32)
         position[docs] = np.arange(len(docs), dtype=np.int32)
@@ -327,7 +327,7 @@ class BM25Scorer:
             if term not in self._df:
                 continue
             idf = self.idf(term)
-            ids, tfs = self._posting(term)
+            ids, tfs = self.posting(term)
             where = position[ids]
             inside = where >= 0
             if not inside.all():
@@ -347,14 +347,14 @@ class BM25Scorer:
         k1, b = p.k1, p.b
         delta = p.effective_delta
         avgdl = self.avgdl
-        doc_len = self._lengths()[docs]
+        doc_len = self.lengths()[docs]
         score = np.zeros(len(docs), dtype=np.float64)
         for term in query:
             # An unknown term counts too, with idf 0: it adds 0 * (0 / 0) where rank-bm25 does.
             idf = self.idf(term)
             q_freq = np.zeros(len(docs), dtype=np.float64)
             if term in self._df:
-                ids, tfs = self._posting(term)
+                ids, tfs = self.posting(term)
                 where = np.searchsorted(docs, ids)
                 inside = where < len(docs)
                 inside[inside] = docs[where[inside]] == ids[inside]

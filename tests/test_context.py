@@ -1,0 +1,71 @@
+"""Context beyond the passage: paragraphs scored whole, and their passages ranked by them."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from retrieval.answering.context import paragraph_of
+from retrieval.index.grouped import group_scores
+from retrieval.retriever import Retriever
+from retrieval.settings import load_settings
+from tests.test_scoring import ours, random_corpus, reference
+
+# One long paragraph, cut into passages: who repaired the lamp is in its first
+# sentences, where the lighthouse stands in its last.
+LIGHTHOUSE = (
+    "The keeper Mara Quill repaired the great lamp during the winter of 1921. She worked "
+    "alone for weeks, carrying oil and tools up the narrow stair every morning before dawn. "
+    "The work was slow and the weather was bitter, with ice on every rail and rope. Her "
+    "logbook records each day of the work in a small and careful hand. Villagers brought "
+    "her bread and news when the boats could cross. The lighthouse stands on Gull Rock, a "
+    "bare island of granite two miles from the harbour, and its light had been dark since "
+    "the autumn storms.\n\nThe sea was calm that spring."
+)
+FESTIVAL = "Crowds came to the Gull Rock lighthouse festival, where a lamp display drew families."
+
+
+@pytest.mark.parametrize("model", ["okapi", "plus", "l"])
+@pytest.mark.parametrize("seed", range(4))
+def test_a_group_scores_as_rank_bm25_scores_its_passages_joined(model: str, seed: int) -> None:
+    rng = random.Random(seed)
+    corpus = random_corpus(rng, 40, 30)
+    groups = [[0], [3, 4], [10, 11, 12], [39]]
+    query = rng.choices([f"w{i}" for i in range(35)], k=4)
+    # rank-bm25 with the corpus's statistics, asked about the joined passages.
+    expected = reference(model, corpus)
+    joined = [[t for p in group for t in corpus[p]] for group in groups]
+    expected.doc_freqs = [Counter(doc) for doc in joined]
+    expected.doc_len = [len(doc) for doc in joined]
+    expected.corpus_size = len(joined)
+    got = group_scores(ours(model, corpus, cuts=(7, 20)), query, groups)
+    assert got.tolist() == pytest.approx(expected.get_scores(query).tolist(), rel=1e-12)
+    assert any(len(set(query) & set(doc)) for doc in joined)
+
+
+def lighthouse(tmp_path: Path) -> Retriever:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text(f"---\ntitle: The old light\n---\n{LIGHTHOUSE}\n")
+    (corpus / "b.md").write_text(f"---\ntitle: Festival\n---\n{FESTIVAL}\n")
+    settings = load_settings().with_paths(corpus=corpus, index=tmp_path / "index")
+    return Retriever.from_settings(settings)
+
+
+def test_paragraph_of_gives_the_passages_cut_from_one_paragraph(tmp_path: Path) -> None:
+    index = lighthouse(tmp_path).index
+    spans = [(p.article_id, p.start) for p in index.passages]
+    # The long paragraph is two passages, the short one after it and the festival one each.
+    assert [a for a, _ in spans] == ["a", "a", "a", "b"]
+    assert [paragraph_of(index, p) for p in range(4)] == [[0, 1], [0, 1], [2], [3]]
+
+
+def test_a_passage_ranks_with_its_paragraph(tmp_path: Path) -> None:
+    # Alone, the festival passage matches more of the question than either piece
+    # of the paragraph; taken with its paragraph, the lighthouse's piece wins.
+    answer = lighthouse(tmp_path).ask("Who repaired the lamp of the Gull Rock lighthouse?")
+    assert answer.results[0].sources[0].title == "The old light"
+    assert any(r.sources[0].title == "Festival" for r in answer.results)
