@@ -10,7 +10,6 @@ paragraph keeps its own score.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from retrieval.index.corpus_index import CorpusIndex
@@ -20,30 +19,33 @@ from retrieval.index.scoring import Scored
 # The passage's own share, fixed a priori: neither it nor its paragraph is
 # trusted more than the other.
 PASSAGE_SHARE = 0.5
-_BLANK_LINE = re.compile(r"\n\s*\n")
 
 
 def paragraph_of(index: CorpusIndex, passage: int) -> list[int]:
     """The passages cut from the same paragraph as this one, in order, itself included."""
+    here = index.passages[passage]
+    text = index.article(here.article_id).text
+    # Paragraphs are separated by blank lines, as text.passages reads them.
+    lo = text.rfind("\n\n", 0, here.start)
+    lo = 0 if lo < 0 else lo + 2
+    hi = text.find("\n\n", here.end)
+    hi = len(text) if hi < 0 else hi
     found = [passage]
-    for step in (-1, 1):
-        current = passage
-        while _same_paragraph(index, current, current + step):
-            current += step
-            found.append(current)
+    if text[lo : here.start].strip() or text[here.end : hi].strip():
+        for step in (-1, 1):
+            other = passage + step
+            while _inside(index, other, here.article_id, lo, hi):
+                found.append(other)
+                other += step
     return sorted(found)
 
 
-def _same_paragraph(index: CorpusIndex, passage: int, neighbour: int) -> bool:
-    """Whether two adjacent passages were cut from one paragraph (no blank line between)."""
-    if not 0 <= neighbour < len(index.passages):
+def _inside(index: CorpusIndex, passage: int, article_id: str, lo: int, hi: int) -> bool:
+    """Whether a passage lies in the given span of the given article."""
+    if not 0 <= passage < len(index.passages):
         return False
-    one, other = index.passages[passage], index.passages[neighbour]
-    if one.article_id != other.article_id:
-        return False
-    first, second = (one, other) if one.start < other.start else (other, one)
-    gap = index.article(one.article_id).text[first.end : second.start]
-    return _BLANK_LINE.search(gap) is None
+    other = index.passages[passage]
+    return other.article_id == article_id and lo <= other.start and other.end <= hi
 
 
 def in_context(index: CorpusIndex, terms: Sequence[str], top: Sequence[Scored]) -> list[float]:
