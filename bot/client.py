@@ -15,11 +15,13 @@ from discord.ext import commands
 from bot.errors import report
 from bot.guards import Cooldown
 from bot.replies import reply_to, whisper
-from retrieval import AddReport, Article, Reply, Retriever, Settings, build_reply
+from retrieval import AddReport, Article, Quotes, Reply, Retriever, Settings, build_reply
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.cogs.ask", "bot.cogs.sources", "bot.cogs.help", "bot.cogs.add")
+EXTENSIONS = (
+    "bot.cogs.ask", "bot.cogs.sources", "bot.cogs.quotes", "bot.cogs.help", "bot.cogs.add"
+)  # fmt: skip
 DESCRIPTION = "Answers questions about a news story with quoted, sourced excerpts."
 
 
@@ -132,6 +134,11 @@ class StoryBot(commands.Bot):
         """Add articles off the event loop, between searches (they share the index)."""
         async with self._search_lock:
             return await asyncio.to_thread(self.retriever.add, list(articles))
+
+    async def quotes(self, name: str) -> Quotes:
+        """What a person said, found off the event loop, between searches."""
+        async with self._search_lock:
+            return await asyncio.to_thread(self.retriever.quotes, name)
 
     def _answer(self, question: str) -> Reply:
         first = self.retriever.ask(question)

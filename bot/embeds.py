@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import discord
 
-from retrieval import ELLIPSIS, ArticleInfo, Reply, clip, escape, source_text
+from retrieval import ELLIPSIS, ArticleInfo, Quotes, Reply, clip, escape, source_text
 
 # Discord's limits, in characters (https://discord.com/developers/docs/resources/message).
 CONTENT = 2000
@@ -27,6 +27,8 @@ EMBEDS = 10
 
 COLOUR = discord.Colour.blurple()
 ARTICLES_PER_PAGE = 10
+QUOTES_PER_PAGE = 5
+QUOTE_SOURCES = 3
 # Room kept for " · Page 10 of 10" after a footer.
 _PAGE_MARK = 24
 
@@ -78,6 +80,23 @@ def sources_pages(
     title = "The articles I search"
     pages = _pack(lines, per_page, _budget(title, footer), sep="\n")
     return _paged(title, pages or ["No articles are indexed."], footer)
+
+
+def quotes_pages(found: Quotes, per_page: int = QUOTES_PER_PAGE) -> list[discord.Embed]:
+    """A speaker's quotes, numbered, each quoted with its sources' lines."""
+    assert found.speaker is not None, "only a resolved speaker has quotes to page"
+    blocks = []
+    for number, quote in enumerate(found.quotes, start=1):
+        lines = [f"> **{number}.** {escape(quote.text)}"]
+        lines += [f"— {source_text(s)}" for s in quote.sources[:QUOTE_SOURCES]]
+        if len(quote.sources) > QUOTE_SOURCES:
+            lines.append(f"— and {len(quote.sources) - QUOTE_SOURCES} more")
+        blocks.append("\n".join(lines))
+    count = len(found.quotes)
+    footer = f"{count} quote{'s' if count != 1 else ''}."
+    title = fit(f"What {escape(found.speaker)} said", TITLE)
+    pages = _pack(blocks, per_page, _budget(title, footer))
+    return _paged(title, pages or ["No direct quote was found."], footer)
 
 
 def _budget(title: str, footer: str) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from retrieval.answering.answer import Answer, Result
 from retrieval.answering.evaluation import EvalQuestion, Outcome, Report, evaluate, load_questions
 from retrieval.answering.query import check_question
+from retrieval.answering.quotes import Quote, Quotes
 from retrieval.answering.render import (
     ELLIPSIS,
     NO_ANSWER,
@@ -72,6 +73,8 @@ __all__ = [
     "Progress",
     "ProgressStep",
     "QuestionTooLong",
+    "Quote",
+    "Quotes",
     "Reply",
     "Report",
     "Result",

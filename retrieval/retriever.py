@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from retrieval.answering.answer import Answer
+from retrieval.answering.quotes import Quotes, find_quotes
 from retrieval.answering.search import SearchOptions, search
 from retrieval.errors import ArticleError, IndexStoreError
 from retrieval.index.corpus_index import CorpusIndex
@@ -116,6 +117,11 @@ class Retriever:
         self.refresh()
         options = self.options if top_k is None else replace(self.options, top_k=top_k)
         return search(self.index, question, options)
+
+    def quotes(self, name: str) -> Quotes:
+        """Every direct quote attributed to the person ``name`` means (see answering.quotes)."""
+        self.refresh()
+        return find_quotes(self.index, name)
 
     def articles(self) -> list[ArticleInfo]:
         """The indexed articles, in index order, with their passage counts."""

@@ -16,7 +16,7 @@ from retrieval import (
     reply_text,
 )
 from retrieval.cli.options import command, open_retriever, top_k
-from retrieval.cli.output import echo, echo_json
+from retrieval.cli.output import echo, echo_json, plain_source
 
 if TYPE_CHECKING:
     from retrieval.cli.options import Subcommands
@@ -103,9 +103,7 @@ def format_answer(answer: Answer) -> str:
     for rank, result in enumerate(answer.results, start=1):
         excerpt = result.excerpt.replace("\n", "\n   ")
         lines.append(f"{rank}. {excerpt}")
-        for source in result.sources:
-            known = [v for v in (source.source, source.title, source.published, source.url) if v]
-            lines.append(f"   — {' · '.join([*known, source.id])}")
+        lines.extend(f"   — {plain_source(source)}" for source in result.sources)
         lines.append("")
     return "\n".join(lines)
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from importlib import metadata
 
 from retrieval import StorybotError
-from retrieval.cli import ask, check, corpus, evaluate
+from retrieval.cli import ask, check, corpus, evaluate, quotes
 from retrieval.cli.options import add_global_options, command, settings_from
 from retrieval.cli.output import OutputError, discard_stdout
 
@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     corpus.add_parsers(commands)
     evaluate.add_parsers(commands)
     check.add_parsers(commands)
+    quotes.add_parsers(commands)
     run = command(
         commands,
         "run",

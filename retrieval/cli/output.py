@@ -8,7 +8,7 @@ import os
 import sys
 from typing import Any
 
-from retrieval import StorybotError
+from retrieval import Source, StorybotError
 
 
 class OutputError(StorybotError):
@@ -57,3 +57,9 @@ def rate(count: int, seconds: float, noun: str) -> str:
     per_second = count / seconds
     figure = f"{per_second:.0f}" if per_second >= 10 else f"{per_second:.1f}"
     return f" ({figure} {noun}/s)"
+
+
+def plain_source(source: Source) -> str:
+    """A source as plain text: outlet, title, date and address where known, then the id."""
+    known = [v for v in (source.source, source.title, source.published, source.url) if v]
+    return " · ".join([*known, source.id])

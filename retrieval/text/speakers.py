@@ -16,7 +16,7 @@ _SPEECH = (
     r"acknowledged|admitted|urged|predicted|suggested|conceded|claimed|complained|joked)"
 )
 _CAP = r"[A-Z][A-Za-z'’]*(?:-[A-Z][A-Za-z'’]*)*\.?"
-_NAME = rf"{_CAP}(?:\s+{_CAP}){{0,4}}"
+_NAME = rf"{_CAP}(?:[ \t]+{_CAP}){{0,4}}"  # a name never runs over a line break
 # Capitalised words that start sentences or name institutions, not people.
 _NOT_NAMES = frozenset(
     """

@@ -49,7 +49,7 @@ def assert_no_mentions_allowed(interaction: FakeInteraction) -> None:
 async def test_commands_are_registered_with_descriptions(make_bot: MakeBot) -> None:
     bot = await make_bot()
     commands = {c.name: c for c in bot.tree.get_commands()}
-    assert set(commands) == {"ask", "sources", "help", "add"}
+    assert set(commands) == {"ask", "sources", "quotes", "help", "add"}
     assert all(c.description for c in commands.values())
     ask = commands["ask"]
     assert isinstance(ask, app_commands.Command)
@@ -260,3 +260,44 @@ async def test_help_explains_the_ways_to_ask(make_bot: MakeBot) -> None:
     assert "Questions up to 300 characters; one question every 0 s." in text
     prefixed = await make_bot(prefix_commands=True)
     assert "`!ask who said what?`" in (cog(prefixed, "Help").embed().description or "")
+
+
+QUOTED = """---
+title: Council reacts
+source: Daily Wire
+published: 2013-11-06
+---
+"I'm inviting him today to take a pause with all its advantages," Norm Kelly said.
+
+"We will vote on the motion next week, whatever happens," Councillor Rob Fordham said.
+
+"Nobody at city hall expected any of this," said Councillor Josh Fordham.
+"""
+
+
+async def test_quotes_pages_a_speakers_quotes(
+    make_bot: MakeBot, settings: Settings, tmp_path: Path
+) -> None:
+    corpus = write_corpus(tmp_path / "quoted", {"quoted.md": QUOTED})
+    bot = await make_bot(settings.with_paths(corpus=corpus, index=tmp_path / "quoted-index"))
+    quotes = cog(bot, "Quotes")
+    interaction = FakeInteraction()
+    await quotes.quotes.callback(quotes, interaction, speaker="Kelly")
+    assert interaction.names[0] == "defer"
+    embed = interaction.last("followup.send")["embed"]
+    assert embed.title == "What Norm Kelly said"
+    assert "> **1.** I'm inviting him today to take a pause" in embed.description
+    assert "Daily Wire · *Council reacts* · 2013-11-06" in embed.description
+    assert_within_limits([embed])
+    assert_no_mentions_allowed(interaction)
+
+    ambiguous = FakeInteraction()
+    await quotes.quotes.callback(quotes, ambiguous, speaker="Fordham")
+    assert ambiguous.last("followup.send")["content"] == (
+        "“Fordham” could be: Josh Fordham, Rob Fordham. Ask again with a full name."
+    )
+    nobody = FakeInteraction()
+    await quotes.quotes.callback(quotes, nobody, speaker="@everyone")
+    content = nobody.last("followup.send")["content"]
+    assert content == "No one called “@\u200beveryone” is quoted in the articles."
+    assert_no_mentions_allowed(nobody)

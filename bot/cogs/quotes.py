@@ -1,0 +1,68 @@
+"""/quotes: what a person said, quote by quote, paged."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.embeds import quotes_pages
+from bot.guards import interaction_pointer
+from bot.paging import Pager
+from bot.replies import NO_MENTIONS, whisper, with_view
+from retrieval import escape
+
+if TYPE_CHECKING:
+    from bot.client import StoryBot
+
+# Longer than any name; a longer "name" is not one.
+MAX_NAME_CHARS = 100
+
+
+class Quotes(commands.Cog):
+    """Direct quotes by person."""
+
+    def __init__(self, bot: StoryBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="quotes", description="What a person said in the articles")
+    @app_commands.describe(speaker='a full name or part of one, e.g. "Kelly"')
+    async def quotes(
+        self,
+        interaction: discord.Interaction[StoryBot],
+        speaker: app_commands.Range[str, 1, MAX_NAME_CHARS],
+    ) -> None:
+        """List every direct quote the articles attribute to a person."""
+        pointer = interaction_pointer(self.bot.settings.bot.allowed_channels, interaction)
+        if pointer:
+            await whisper(interaction, pointer)
+            return
+        name = " ".join(speaker.split())
+        if not name:
+            await whisper(interaction, "Tell me whose quotes to look for, e.g. Kelly.")
+            return
+        await interaction.response.defer(thinking=True)
+        found = await self.bot.quotes(name)
+        if found.speaker is None:
+            shown = escape(name)
+            if found.candidates:
+                names = ", ".join(escape(c) for c in found.candidates[:10])
+                message = f"“{shown}” could be: {names}. Ask again with a full name."
+            else:
+                message = f"No one called “{shown}” is quoted in the articles."
+            await interaction.followup.send(message, allowed_mentions=NO_MENTIONS)
+            return
+        pages = quotes_pages(found)
+        timeout = self.bot.settings.bot.page_timeout_seconds
+        view = Pager.when_needed(pages, interaction.user.id, timeout)
+        sent = await interaction.followup.send(
+            embed=pages[0], wait=True, allowed_mentions=NO_MENTIONS, **with_view(view)
+        )
+        if view:
+            view.message = sent
+
+
+async def setup(bot: StoryBot) -> None:
+    await bot.add_cog(Quotes(bot))

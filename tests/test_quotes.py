@@ -1,0 +1,124 @@
+"""Quotes by person: names resolved, quotes found once each with every source, in date order."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from retrieval.answering.quotes import quoted, resolve_speaker
+from retrieval.cli import main
+from retrieval.retriever import Retriever
+from retrieval.settings import Settings, load_settings
+from retrieval.text.speakers import full_names
+
+EARLY = """---
+title: Deputy mayor asks for a pause
+source: Example Times
+published: 2013-11-05
+---
+Deputy Mayor Norm Kelly met the mayor on Tuesday.
+
+"I'm inviting him today to take a pause with all its advantages," Kelly told reporters.
+
+Councillor Rob Fordham called it a "very bad idea" and said nothing more.
+"""
+LATE = """---
+title: Council reacts
+source: Daily Wire
+published: 2013-11-06
+---
+"I'm inviting him today to take a pause with all its advantages," Kelly told reporters.
+
+"It came right out of the blue and nobody expected it," said Norm Kelly on Wednesday.
+
+"We will vote on the motion next week, whatever happens," Councillor Rob Fordham said.
+"""
+
+
+@pytest.fixture
+def quotes_settings(tmp_path: Path) -> Settings:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "late.md").write_text(LATE)
+    (corpus / "early.md").write_text(EARLY)
+    return load_settings().with_paths(corpus=corpus, index=tmp_path / "index")
+
+
+@pytest.mark.parametrize(
+    ("name", "speakers", "expected"),
+    [
+        ("Kelly", ["Norm Kelly", "Rob Ford"], ["Norm Kelly"]),
+        ("  norm   KELLY ", ["Norm Kelly", "Rob Ford"], ["Norm Kelly"]),
+        ("Ford", ["Doug Ford", "Rob Ford"], ["Doug Ford", "Rob Ford"]),
+        ("Rob Ford", ["Rob Ford", "Rob Fordham"], ["Rob Ford"]),
+        ("Ford", ["Rob Fordham"], []),  # a word, not a piece of one
+        ("Smith", ["Norm Kelly"], []),
+        ("", ["Norm Kelly"], []),
+        ("Minnan-Wong", ["Denzil Minnan-Wong"], ["Denzil Minnan-Wong"]),
+    ],
+)
+def test_a_name_resolves_to_the_speakers_it_can_mean(
+    name: str, speakers: list[str], expected: list[str]
+) -> None:
+    assert resolve_speaker(name, speakers) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('"We will vote next week," he said.', ["We will vote next week"]),
+        ("“It came right out of the blue,” Kelly said.", ["It came right out of the blue"]),
+        ('He called it a "very bad idea" and left.', []),  # too short to be speech
+        ('"a b c d." "e f g h"', ["a b c d.", "e f g h"]),
+    ],
+)  # fmt: skip
+def test_quotations_long_enough_to_be_speech(text: str, expected: list[str]) -> None:
+    assert list(quoted(text)) == expected
+
+
+def test_each_quote_once_with_all_its_sources_oldest_first(quotes_settings: Settings) -> None:
+    found = Retriever.from_settings(quotes_settings).quotes("Kelly")
+    assert found.speaker == "Norm Kelly"
+    texts = [q.text for q in found.quotes]
+    assert texts == [
+        "I'm inviting him today to take a pause with all its advantages",
+        "It came right out of the blue and nobody expected it",
+    ]
+    first = found.quotes[0]
+    assert [s.title for s in first.sources] == ["Deputy mayor asks for a pause", "Council reacts"]
+    assert first.published == "2013-11-05"
+
+
+def test_a_removed_article_takes_its_quotes_with_it(quotes_settings: Settings) -> None:
+    retriever = Retriever.from_settings(quotes_settings)
+    late = next(i.source.id for i in retriever.articles() if i.source.title == "Council reacts")
+    retriever.remove(late)
+    found = retriever.quotes("Norm Kelly")
+    assert [q.text for q in found.quotes] == [
+        "I'm inviting him today to take a pause with all its advantages"
+    ]
+    assert [s.title for s in found.quotes[0].sources] == ["Deputy mayor asks for a pause"]
+
+
+def test_cli_lists_quotes_or_candidates(
+    quotes_settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = ["--corpus", str(quotes_settings.corpus), "--index", str(quotes_settings.index)]
+    assert main(["quotes", "Kelly", *paths]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Norm Kelly: 2 quotes\n")
+    assert "1. “I'm inviting him today to take a pause with all its advantages”" in out
+    assert "   — Example Times · Deputy mayor asks for a pause · 2013-11-05 · " in out
+    assert main(["quotes", "Smith", *paths]) == 1
+    assert capsys.readouterr().out == 'No one called "Smith" is quoted in the articles.\n'
+    assert main(["quotes", "Kelly", "--json", *paths]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["speaker"] == "Norm Kelly" and len(data["quotes"]) == 2
+    assert {s["source"] for s in data["quotes"][0]["sources"]} == {"Example Times", "Daily Wire"}
+
+
+def test_a_name_does_not_run_over_a_paragraph_break() -> None:
+    text = "The motion is the strongest action against Ford.\n\nFord, meanwhile, is ignoring it."
+    assert full_names(text + " Mayor Rob Ford said so.")["Ford"] == "Rob Ford"
