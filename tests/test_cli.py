@@ -51,7 +51,7 @@ def test_ask_json_shape(config_file: Path, capsys: pytest.CaptureFixture[str]) -
         assert set(result) == {"excerpt", "score", "sources"}
         assert isinstance(result["excerpt"], str) and isinstance(result["score"], float)
         for source in result["sources"]:
-            assert set(source) == {"id", "title", "source", "url", "published"}
+            assert set(source) == {"id", "title", "source", "url", "published", "label"}
     scores = [r["score"] for r in data["results"]]
     assert scores == sorted(scores, reverse=True)
 

@@ -1,4 +1,4 @@
-"""Quotes by person: names resolved, quotes found once each with every source, in date order."""
+"""Quotes by person, and how a source is shown: by its label when it has no title or outlet."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from retrieval.answering.quotes import quoted, resolve_speaker
+from retrieval.answering.render import source_line
 from retrieval.cli import main
 from retrieval.retriever import Retriever
 from retrieval.settings import Settings, load_settings
+from retrieval.text.article import Source
 from retrieval.text.speakers import full_names
 
 EARLY = """---
@@ -122,3 +124,52 @@ def test_cli_lists_quotes_or_candidates(
 def test_a_name_does_not_run_over_a_paragraph_break() -> None:
     text = "The motion is the strongest action against Ford.\n\nFord, meanwhile, is ignoring it."
     assert full_names(text + " Mayor Rob Ford said so.")["Ford"] == "Rob Ford"
+
+
+LABELLED = """---
+published: 2013-11-06
+label: Wire story in US spelling
+---
+"We will vote on the motion next week, whatever happens," Councillor Rob Fordham said.
+"""
+
+
+@pytest.mark.parametrize(
+    ("source", "line"),
+    [
+        (Source("w1", published="2013-11-06", label="Wire story"), "— Wire story · 2013-11-06"),
+        (Source("w1", title="T", label="Wire story"), "— *T* · `w1`"),
+        (Source("w1", source="Outlet", label="Wire story"), "— Outlet · `w1`"),
+        (Source("w1", label="*Wire* @everyone"), "— \\*Wire\\* @\u200beveryone"),
+        (Source("w1", published="2013-11-06"), "— 2013-11-06 · `w1`"),
+    ],
+)
+def test_a_source_without_title_or_outlet_is_shown_by_its_label(source: Source, line: str) -> None:
+    assert source_line(source) == line
+
+
+def test_a_label_goes_from_front_matter_to_every_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "wire.md").write_text(LABELLED)
+    paths = ["--corpus", str(corpus), "--index", str(tmp_path / "index")]
+    assert main(["ask", "When will they vote on the motion?", *paths]) == 0
+    assert "   — Wire story in US spelling · 2013-11-06\n" in capsys.readouterr().out
+    assert main(["sources", "--json", *paths]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["label"] == "Wire story in US spelling" and row["id"] == "wire"
+    extra = tmp_path / "extra.md"
+    extra.write_text("The ferry left the harbour at noon with the whole council on board.\n")
+    assert main(["add", str(extra), "--label", "Local radio transcript", *paths]) == 0
+    capsys.readouterr()
+    assert main(["sources", *paths]) == 0
+    assert "Local radio transcript" in capsys.readouterr().out
+
+
+def test_every_seed_article_has_a_label_and_no_invented_metadata(tmp_path: Path) -> None:
+    settings = load_settings().with_paths(index=tmp_path / "index")
+    for info in Retriever.from_settings(settings).articles():
+        source = info.source
+        assert source.label and not (source.title or source.source or source.url)

@@ -22,7 +22,7 @@ ELLIPSIS = "…"
 QUOTE_CHARS = 1000
 MAX_SOURCES = 5
 # Upper bounds, in raw characters, of each part of a source line.
-_FIELD_CHARS = {"source": 60, "title": 120, "published": 30, "id": 60}
+_FIELD_CHARS = {"source": 60, "title": 120, "published": 30, "id": 60, "label": 120}
 _URL_CHARS = 300
 _MARKDOWN = re.compile(r"([\\*_~`|<>\[\]#:])")
 _LINE_START = re.compile(r"^([-+>]|\d+\.)", re.MULTILINE)
@@ -124,8 +124,15 @@ def _quote(text: str, highlights: Sequence[tuple[int, int]]) -> str:
 
 
 def source_text(source: Source, links: bool = True) -> str:
-    """Outlet, title, date and link where known, then the article id."""
+    """Outlet, title, date and link where known, then the article id.
+
+    An article with neither title nor outlet but a label is shown by its label, without
+    the id: a reader can't tell what a file name is (``--json`` still gives the id).
+    """
     parts = []
+    labelled = bool(source.label and not (source.title or source.source))
+    if labelled:
+        parts.append(escape(clip(source.label or "", _FIELD_CHARS["label"])))
     if source.source:
         parts.append(escape(clip(source.source, _FIELD_CHARS["source"])))
     url = source.url if source.url and _safe_url(source.url) else None
@@ -136,8 +143,9 @@ def source_text(source: Source, links: bool = True) -> str:
         parts.append(escape(clip(source.published, _FIELD_CHARS["published"])))
     if url and not (links and source.title):
         parts.append(f"<{url}>")
-    # Backslashes don't escape inside code, so a backtick is replaced instead.
-    parts.append(f"`{clip(source.id, _FIELD_CHARS['id']).replace('`', chr(39))}`")
+    if not labelled:
+        # Backslashes don't escape inside code, so a backtick is replaced instead.
+        parts.append(f"`{clip(source.id, _FIELD_CHARS['id']).replace('`', chr(39))}`")
     return " · ".join(parts)
 
 

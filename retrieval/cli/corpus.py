@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from retrieval import Added, ArticleInfo, StorybotError, expand, is_url
 from retrieval.cli.options import command, open_retriever, settings_from
-from retrieval.cli.output import echo, echo_json, plural, rate
+from retrieval.cli.output import echo, echo_json, plain_source, plural, rate
 from retrieval.cli.progress import ProgressDisplay
 
 if TYPE_CHECKING:
     from retrieval.cli.options import Subcommands
 
-METADATA = ("title", "source", "url", "published")
+METADATA = ("title", "source", "url", "published", "label")
 
 
 def add_parsers(commands: Subcommands) -> None:
@@ -39,7 +39,13 @@ def add_parsers(commands: Subcommands) -> None:
     )
     for key, what in zip(
         METADATA,
-        ("the article's title", "its outlet", "its web address", "its publication date"),
+        (
+            "the article's title",
+            "its outlet",
+            "its web address",
+            "its publication date",
+            "what to show it by when it has no title or outlet",
+        ),
         strict=True,
     ):
         add.add_argument(
@@ -158,8 +164,9 @@ def cmd_sources(args: argparse.Namespace) -> int:
         return 0
     for info in infos:
         s = info.source
+        shown = plain_source(s) if s.label and not (s.title or s.source) else None
         known = [v for v in (s.source, s.title, s.published, s.url) if v]
-        metadata = " · ".join(known) or "(no metadata)"
+        metadata = shown or " · ".join(known) or "(no metadata)"
         echo(f"{s.id}  {metadata}  [{plural(info.passages, 'passage')}]")
     total = sum(i.passages for i in infos)
     echo(f"{plural(len(infos), 'article')}, {plural(total, 'passage')}")

@@ -60,6 +60,12 @@ def rate(count: int, seconds: float, noun: str) -> str:
 
 
 def plain_source(source: Source) -> str:
-    """A source as plain text: outlet, title, date and address where known, then the id."""
+    """A source as plain text: outlet, title, date and address where known, then the id.
+
+    An article with neither title nor outlet but a label is shown by its label instead
+    of its id.
+    """
     known = [v for v in (source.source, source.title, source.published, source.url) if v]
+    if source.label and not (source.title or source.source):
+        return " · ".join([source.label, *known])
     return " · ".join([*known, source.id])

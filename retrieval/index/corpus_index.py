@@ -299,7 +299,7 @@ class CorpusIndex:
         meta = self.segments[s].articles[local]
         return Source(
             str(meta["id"]), meta.get("title"), meta.get("source"), meta.get("url"),
-            meta.get("published"),
+            meta.get("published"), meta.get("label"),
         )  # fmt: skip
 
     def source_of(self, passage: int) -> Source:

@@ -342,6 +342,7 @@ def _metadata(analyzed: Analyzed) -> dict[str, Any]:
         "source": article.source,
         "url": article.url,
         "published": article.published,
+        "label": article.label,
         "extra": article.extra,
         "file": analyzed.file,
         "digest": analyzed.digest,

@@ -211,7 +211,7 @@ def remove_article(
 def article_file(article: Article) -> str:
     """An article as a corpus file: YAML front matter, then its text."""
     meta: dict[str, Any] = {"id": article.id}
-    for key in ("title", "source", "url", "published"):
+    for key in ("title", "source", "url", "published", "label"):
         value = getattr(article, key)
         if value is not None:
             meta[key] = value

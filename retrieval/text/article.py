@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from retrieval.errors import ArticleError
 from retrieval.text.cleaning import clean_text
 
-KNOWN_FIELDS = ("id", "title", "source", "url", "published")
+KNOWN_FIELDS = ("id", "title", "source", "url", "published", "label")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -27,19 +27,21 @@ class Article:
     source: str | None = None
     url: str | None = None
     published: str | None = None
+    # How to show an article that has no title or outlet: what its text shows it is.
+    label: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     # Where it was read from (a file, FILE:LINE or a URL), for messages; not stored.
     origin: str | None = field(default=None, compare=False, repr=False)
 
     @property
-    def label(self) -> str:
-        """A short human name: the title, else the id."""
-        return self.title or self.id
+    def name(self) -> str:
+        """A short human name: the title, else the label, else the id."""
+        return self.title or self.label or self.id
 
     @property
     def where(self) -> str:
-        """What to name in a message about it: where it came from, else its label."""
-        return self.origin or self.label
+        """What to name in a message about it: where it came from, else its name."""
+        return self.origin or self.name
 
 
 @dataclass(frozen=True)
@@ -51,10 +53,14 @@ class Source:
     source: str | None = None
     url: str | None = None
     published: str | None = None
+    label: str | None = None
 
     @classmethod
     def of(cls, article: Article) -> Source:
-        return cls(article.id, article.title, article.source, article.url, article.published)
+        return cls(
+            article.id, article.title, article.source, article.url, article.published,
+            article.label,
+        )  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -63,6 +69,7 @@ class Source:
             "source": self.source,
             "url": self.url,
             "published": self.published,
+            "label": self.label,
         }
 
 
