@@ -120,8 +120,7 @@ WRITER = textwrap.dedent(
     path, guild, other = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     store = ChannelStore(StateDatabase.open(path))
     for channel in range(200):
-        store.set(guild, channel, mode="off" if channel % 2 else "questions")
-        store.set(guild, channel, threads=True)
+        store.set(guild, channel, mode="off" if channel % 2 else "questions", threads=True)
     # Wait until the other process has written all of its own, then read them.
     while len(store.channels(other)) < 200:
         pass
