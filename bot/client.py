@@ -15,13 +15,29 @@ from discord.ext import commands
 from bot.errors import report
 from bot.guards import Cooldown
 from bot.replies import reply_to, whisper
-from retrieval import AddReport, Article, Quotes, Reply, Retriever, Settings, build_reply
+from retrieval import (
+    AddReport,
+    Article,
+    ChannelSettings,
+    ChannelStore,
+    Quotes,
+    Reply,
+    Retriever,
+    Settings,
+    build_reply,
+    open_channel_store,
+)
 
 log = logging.getLogger(__name__)
 
 EXTENSIONS = (
-    "bot.cogs.ask", "bot.cogs.sources", "bot.cogs.quotes", "bot.cogs.help", "bot.cogs.add"
-)  # fmt: skip
+    "bot.cogs.ask",
+    "bot.cogs.sources",
+    "bot.cogs.quotes",
+    "bot.cogs.help",
+    "bot.cogs.add",
+    "bot.cogs.settings",
+)
 DESCRIPTION = "Answers questions about a news story with quoted, sourced excerpts."
 
 
@@ -39,13 +55,16 @@ class StoryTree(app_commands.CommandTree["StoryBot"]):
 class StoryBot(commands.Bot):
     """storybot on Discord: /ask, mentions and (when enabled) !ask, /sources and /help."""
 
-    def __init__(self, settings: Settings, retriever: Retriever) -> None:
+    def __init__(
+        self, settings: Settings, retriever: Retriever, channels: ChannelStore | None = None
+    ) -> None:
         # The bot never joins voice: no warning that voice libraries are missing.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         prefix_commands = settings.bot.prefix_commands
         intents = discord.Intents.default()
-        # Privileged: only prefix commands need to read messages that don't mention the bot.
-        intents.message_content = prefix_commands
+        # Privileged: only prefix commands and questions mode read messages that don't
+        # mention the bot.
+        intents.message_content = bool(message_content_keys(settings))
         super().__init__(
             command_prefix=settings.bot.prefix if prefix_commands else commands.when_mentioned,
             description=DESCRIPTION,
@@ -57,6 +76,7 @@ class StoryBot(commands.Bot):
         self.settings = settings
         self.retriever = retriever
         self.cooldown = Cooldown(settings.bot.cooldown_seconds)
+        self.channels = channels if channels is not None else open_channel_store(settings)
         # One search at a time: it is CPU-bound, and the stemmer is not thread-safe.
         self._search_lock = asyncio.Lock()
 
@@ -67,6 +87,23 @@ class StoryBot(commands.Bot):
         for problem in retriever.problems:
             log.warning("Skipped %s", problem)
         return cls(settings, retriever)
+
+    def channel_settings(
+        self, guild_id: int | None, channel_id: int | None, parent_id: int | None = None
+    ) -> ChannelSettings | None:
+        """The settings of a guild channel (a thread follows its channel); None outside guilds."""
+        if guild_id is None or channel_id is None:
+            return None
+        return self.channels.get(guild_id, parent_id if parent_id is not None else channel_id)
+
+    @property
+    def reads_messages(self) -> bool:
+        """Whether the bot has asked for the message-content intent (questions mode needs it)."""
+        return self.intents.message_content
+
+    async def close(self) -> None:
+        await super().close()
+        self.channels.database.close()
 
     @property
     def ask_example(self) -> str:
@@ -148,3 +185,14 @@ class StoryBot(commands.Bot):
         # Asked again for more: page one stays exactly the default top-k answer.
         more = self.retriever.ask(question, top_k=self.page_size * pages)
         return build_reply(first, more=more)
+
+
+def message_content_keys(settings: Settings) -> list[str]:
+    """The config keys that make the bot ask for the message-content intent."""
+    bot = settings.bot
+    keys = {
+        "bot.prefix_commands: true": bot.prefix_commands,
+        "bot.message_content: true": bot.message_content,
+        "bot.default_mode: questions": bot.default_mode == "questions",
+    }
+    return [key for key, on in keys.items() if on]

@@ -1,8 +1,9 @@
-"""Guards before answering: channel allow-list, question length, per-user cooldown."""
+"""Guards before answering: channel allow-list, channel mode, question length, cooldown."""
 
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -12,6 +13,29 @@ from retrieval import QuestionTooLong, check_question
 # How many allowed channels a pointer names before "and others".
 _NAMED_CHANNELS = 5
 _PRUNE_AT = 1024
+# English interrogatives: a message opening with one asks something, "?" or not.
+_QUESTION_WORDS = frozenset("who whom whose what which when where why how".split())
+_FIRST_WORD = re.compile(r"[^\W\d_]+")
+_CLOSERS = "\"'”’»)]*_~|.! "
+OFF = (
+    "I'm switched off in this channel (mode `off`). Members with the Manage Server "
+    "permission can change that with `/settings mode`."
+)
+
+
+def is_question(text: str) -> bool:
+    """Whether a message asks something: it ends with "?" or opens with a question word.
+
+    The rule a questions-mode channel answers by; a message with no letter at all
+    ("??", "?!") asks nothing.
+    """
+    first = _FIRST_WORD.search(text)
+    if first is None:
+        return False
+    if text.rstrip(_CLOSERS).endswith(("?", "？")):
+        return True
+    opening = not any(c.isalnum() for c in text[: first.start()])
+    return opening and first.group().casefold() in _QUESTION_WORDS
 
 
 class Cooldown:

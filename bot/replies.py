@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from typing import Any
 
 import discord
@@ -10,6 +11,9 @@ import discord
 from bot.embeds import fit_content
 
 NO_MENTIONS = discord.AllowedMentions.none()
+THREAD_NAME = 100  # Discord's longest thread name
+
+log = logging.getLogger(__name__)
 
 
 async def whisper(interaction: discord.Interaction[Any], text: str) -> None:
@@ -38,3 +42,21 @@ async def reply_to(message: discord.Message, text: str) -> discord.Message:
 def with_view(view: discord.ui.View | None) -> dict[str, Any]:
     """The ``view`` keyword for a send, left out when there is none (webhooks reject None)."""
     return {"view": view} if view is not None else {}
+
+
+async def start_thread(message: discord.Message, question: str) -> discord.Thread | None:
+    """A thread started from the question and named after it, or None where there can't be.
+
+    Only a message in a text channel can start one; when Discord refuses (no permission
+    to create threads), the answer goes to the channel instead.
+    """
+    if not isinstance(message.channel, discord.TextChannel):
+        return None
+    name = " ".join(question.split())
+    if len(name) > THREAD_NAME:
+        name = name[: THREAD_NAME - 1].rstrip() + "…"
+    try:
+        return await message.create_thread(name=name)
+    except discord.HTTPException as exc:
+        log.warning("Could not start a thread in #%s: %s", message.channel, exc)
+        return None

@@ -9,7 +9,7 @@ import sys
 import aiohttp
 import discord
 
-from bot.client import StoryBot
+from bot.client import StoryBot, message_content_keys
 from retrieval import Settings
 
 TOKEN_ENV = "DISCORD_TOKEN"
@@ -53,10 +53,11 @@ def run_bot(settings: Settings) -> int:
             "portal (your application → Bot → Reset Token)"
         )
     except discord.PrivilegedIntentsRequired:
+        keys = ", ".join(message_content_keys(settings))
         return _fail(
-            "Discord refused the message content intent, which bot.prefix_commands needs: "
+            f"Discord refused the message content intent, which the config asks for ({keys}): "
             "enable it in the developer portal (your application → Bot → Message Content "
-            "Intent) or set bot.prefix_commands: false"
+            "Intent) or change those keys"
         )
     except (discord.DiscordException, aiohttp.ClientError, OSError) as exc:
         reason = str(exc).replace(token, "[DISCORD_TOKEN]") or type(exc).__name__

@@ -1,10 +1,14 @@
-"""Asking: the /ask slash command, mentioning the bot, and !ask when prefix commands are on."""
+"""Asking: /ask, mentioning the bot, !ask when prefix commands are on, and questions mode.
+
+Each guild channel has a mode (``/settings``): ``mention`` answers /ask, mentions and
+!ask; ``questions`` also every message that is a question; ``off`` answers nothing.
+"""
 
 from __future__ import annotations
 
 import re
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -12,9 +16,10 @@ from discord.ext import commands
 
 from bot.embeds import answer_pages
 from bot.errors import report
-from bot.guards import channel_pointer, cooldown_notice, question_problem
+from bot.guards import OFF, channel_pointer, cooldown_notice, is_question, question_problem
 from bot.paging import Pager
-from bot.replies import NO_MENTIONS, reply_to, whisper, with_view
+from bot.replies import NO_MENTIONS, reply_to, start_thread, whisper, with_view
+from retrieval import ChannelSettings
 
 if TYPE_CHECKING:
     from bot.client import StoryBot
@@ -39,7 +44,13 @@ class Ask(commands.Cog):
         """Answer a question with the best excerpts from the articles."""
         question = question.strip()
         parent_id = getattr(interaction.channel, "parent_id", None)
-        refusal = self.refusal(interaction.user.id, interaction.channel_id, parent_id, question)
+        channel = self.bot.channel_settings(
+            getattr(interaction, "guild_id", None), interaction.channel_id, parent_id
+        )
+        refusal = OFF if channel and channel.mode == "off" else None
+        refusal = refusal or self.refusal(
+            interaction.user.id, interaction.channel_id, parent_id, question
+        )
         if refusal:
             await interaction.response.send_message(
                 refusal, ephemeral=True, allowed_mentions=NO_MENTIONS
@@ -61,22 +72,46 @@ class Ask(commands.Cog):
     @commands.command(name="ask")
     async def ask_prefix(self, ctx: commands.Context[StoryBot], *, question: str = "") -> None:
         """Ask about the story: !ask who urged the mayor to step aside?"""
-        await self.answer_message(ctx.message, question)
+        if self.mode(ctx.message) != "off":
+            await self.answer_message(ctx.message, question)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        """Answer a message that mentions the bot (or any message in a DM)."""
+        """Answer a message that mentions the bot (or any message in a DM), and in a
+        questions-mode channel every message that is a question."""
         if message.author.bot:
             return
+        mode = self.mode(message)
+        if mode == "off":
+            return
         question = self.mentioned_question(message)
+        if question is None and mode == "questions" and self.bot.reads_messages:
+            question = message.content if is_question(message.content) else None
         if question is None:
             return
         if self.bot.settings.bot.prefix_commands and (await self.bot.get_context(message)).valid:
-            return  # a prefix command that mentions the bot: the command answers it
+            return  # a prefix command: the command answers it
         try:
             await self.answer_message(message, question)
         except Exception as error:
             await report(error, "a mention", partial(reply_to, message))
+
+    def mode(self, message: discord.Message) -> str:
+        """The mode of the message's channel; a direct message is always answered."""
+        channel = self.message_channel(message)
+        return channel.mode if channel else "mention"
+
+    def threads(self, message: discord.Message) -> bool:
+        """Whether answers in the message's channel go to a thread."""
+        channel = self.message_channel(message)
+        return bool(channel and channel.threads)
+
+    def message_channel(self, message: discord.Message) -> ChannelSettings | None:
+        return self.bot.channel_settings(
+            message.guild.id if message.guild else None,
+            message.channel.id,
+            getattr(message.channel, "parent_id", None),
+        )
 
     def mentioned_question(self, message: discord.Message) -> str | None:
         """The text addressed to the bot, or None when the message isn't for it."""
@@ -95,7 +130,7 @@ class Ask(commands.Cog):
         return _ASK_WORD.sub("", " ".join(content.split()))
 
     async def answer_message(self, message: discord.Message, question: str) -> None:
-        """Answer in the message's channel, as a reply to it."""
+        """Answer in the message's channel as a reply to it, or in a thread started from it."""
         question = question.strip()
         parent_id = getattr(message.channel, "parent_id", None)
         refusal = self.refusal(
@@ -112,11 +147,13 @@ class Ask(commands.Cog):
             return
         pages = answer_pages(reply, self.bot.page_size)
         view = Pager.when_needed(pages, message.author.id, self.timeout)
-        sent = await message.channel.send(
-            embed=pages[0],
-            reference=message.to_reference(fail_if_not_exists=False),
-            allowed_mentions=NO_MENTIONS,
-            **with_view(view),
+        thread = await start_thread(message, question) if self.threads(message) else None
+        # In a thread started from the question, the answer needs no reply reference.
+        reference: dict[str, Any] = {}
+        if thread is None:
+            reference["reference"] = message.to_reference(fail_if_not_exists=False)
+        sent = await (thread or message.channel).send(
+            embed=pages[0], allowed_mentions=NO_MENTIONS, **reference, **with_view(view)
         )
         if view:
             view.message = sent

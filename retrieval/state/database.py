@@ -97,11 +97,9 @@ class StateDatabase:
 
 def _configure(connection: sqlite3.Connection, path: Path, busy_seconds: float) -> None:
     connection.row_factory = sqlite3.Row
-    # Reading the schema first makes a file that is not SQLite fail before anything is
-    # written to it (switching to WAL would otherwise be the first write).
-    connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     connection.execute(f"PRAGMA busy_timeout = {int(busy_seconds * 1000)}")
-    # Refuse a newer file before anything, the switch to WAL included, writes to it.
+    # Reading the header refuses a file that is not SQLite, or is newer, before anything
+    # writes to it: switching to WAL is itself a write.
     _check_version(connection, path)
     connection.execute("PRAGMA journal_mode = WAL").fetchone()
     connection.execute("PRAGMA foreign_keys = ON")

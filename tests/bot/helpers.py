@@ -161,9 +161,16 @@ class FakeChannel:
 class FakeInteraction:
     """Records response.defer/send_message/edit_message, followup.send and the rest."""
 
-    def __init__(self, user_id: int = 1001, channel_id: int = 2001, parent_id: int | None = None):
+    def __init__(
+        self,
+        user_id: int = 1001,
+        channel_id: int = 2001,
+        parent_id: int | None = None,
+        guild_id: int | None = None,
+    ):
         self.calls: list[tuple[str, dict[str, Any]]] = []
-        self.user = FakeUser(user_id)
+        self.user: Any = FakeUser(user_id)
+        self.guild_id = guild_id
         self.channel_id = channel_id
         self.channel = FakeChannel(channel_id, parent_id)
         self.command = None

@@ -15,6 +15,7 @@ from bot.client import StoryBot
 from bot.runner import RedactToken, run_bot
 from retrieval.cli import main
 from retrieval.settings import Settings
+from tests.bot.helpers import with_bot
 
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GsEcRt.not-a-real-token-but-secret"
 
@@ -46,6 +47,23 @@ def test_missing_token_through_the_cli(
     code = main(["run", "--corpus", str(corpus), "--index", str(tmp_path / "index")])
     assert code == 1
     assert "DISCORD_TOKEN is not set" in one_error_line(capsys.readouterr().err)
+
+
+def test_a_damaged_state_file_stops_the_bot_in_one_line(
+    tmp_path: Path,
+    corpus: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    state = tmp_path / "state.sqlite3"  # where --index puts it: beside the index folder
+    state.write_bytes(b"not a database\n" * 100)
+    monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
+    monkeypatch.setattr(StoryBot, "run", pytest.fail)
+    code = main(["run", "--corpus", str(corpus), "--index", str(tmp_path / "index")])
+    assert code == 1
+    line = one_error_line(capsys.readouterr().err)
+    assert f"{state}: not a usable state database" in line
+    assert state.read_bytes() == b"not a database\n" * 100
 
 
 def test_blank_token_counts_as_missing(
@@ -90,11 +108,13 @@ def test_privileged_intent_not_enabled(
     monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
     monkeypatch.setattr(StoryBot, "login", login)
     monkeypatch.setattr(StoryBot, "connect", connect)
+    settings = with_bot(settings, prefix_commands=True, default_mode="questions")
     with caplog.at_level(logging.DEBUG):
         assert run_bot(settings) == 1
     out, err = capsys.readouterr()
     line = one_error_line(err)
-    assert "message content intent" in line and "bot.prefix_commands: false" in line
+    assert "message content intent" in line
+    assert "(bot.prefix_commands: true, bot.default_mode: questions)" in line
     # Even a careless log line doesn't show the token: the filter redacts it.
     assert TOKEN not in out + err + caplog.text
     assert "[DISCORD_TOKEN]" in caplog.text

@@ -49,7 +49,7 @@ def assert_no_mentions_allowed(interaction: FakeInteraction) -> None:
 async def test_commands_are_registered_with_descriptions(make_bot: MakeBot) -> None:
     bot = await make_bot()
     commands = {c.name: c for c in bot.tree.get_commands()}
-    assert set(commands) == {"ask", "sources", "quotes", "help", "add"}
+    assert set(commands) == {"ask", "sources", "quotes", "help", "add", "settings"}
     assert all(c.description for c in commands.values())
     ask = commands["ask"]
     assert isinstance(ask, app_commands.Command)
