@@ -81,14 +81,15 @@ class Ask(commands.Cog):
         questions-mode channel every message that is a question."""
         if message.author.bot:
             return
-        mode = self.mode(message)
-        if mode == "off":
-            return
         question = self.mentioned_question(message)
-        if question is None and mode == "questions" and self.bot.reads_messages:
-            question = message.content if is_question(message.content) else None
-        if question is None:
+        # The channel's settings are read only for a message that may be for the bot.
+        asks = question is None and self.bot.reads_messages and is_question(message.content)
+        if question is None and not asks:
             return
+        mode = self.mode(message)
+        if mode == "off" or (question is None and mode != "questions"):
+            return
+        question = message.content if question is None else question
         if self.bot.settings.bot.prefix_commands and (await self.bot.get_context(message)).valid:
             return  # a prefix command: the command answers it
         try:

@@ -57,6 +57,25 @@ async def test_mention_mode_is_the_default_and_answers_only_mentions(dpy_bot: Ma
     assert dpytest.get_message().embeds[0].title == ASKABLE
 
 
+async def test_messages_not_for_the_bot_never_read_the_state(
+    dpy_bot: MakeBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = await dpy_bot()  # no message-content intent: only mentions can be for the bot
+    reads: list[tuple[int, int]] = []
+    real = bot.channels.get
+
+    def get(guild_id: int, channel_id: int) -> Any:
+        reads.append((guild_id, channel_id))
+        return real(guild_id, channel_id)
+
+    monkeypatch.setattr(bot.channels, "get", get)
+    await dpytest.message(ASKABLE)
+    await dpytest.message(STATEMENT)
+    assert dpytest.verify().message().nothing() and reads == []
+    await dpytest.message(mention(bot, ASKABLE))
+    assert dpytest.get_message().embeds and reads  # a mention is: its channel is read
+
+
 async def test_off_ignores_mentions_and_prefix_commands(dpy_bot: MakeBot) -> None:
     bot = await dpy_bot(prefix_commands=True)
     off = set_mode(bot, 0, mode="off")
