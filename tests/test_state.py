@@ -148,3 +148,17 @@ def test_two_processes_share_the_file(tmp_path: Path) -> None:
     for guild in (1, 2):
         assert len(store.channels(guild)) == 200
         assert store.get(guild, 7) == ChannelSettings("off", True, stored=True)
+
+
+def test_the_cost_script_runs(tmp_path: Path) -> None:
+    script = Path(__file__).resolve().parents[1] / "bench" / "state_cost.py"
+    small = ["--channels", "50", "--repeat", "20", "--writes", "20"]
+    output = subprocess.run(
+        [sys.executable, str(script), "--workdir", str(tmp_path), *small],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "lookup, a stored channel: " in output
+    assert "2 processes × 20 changes: " in output
+    assert "failed processes 0, torn reads 0" in output
