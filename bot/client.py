@@ -20,6 +20,7 @@ from retrieval import (
     Article,
     ChannelSettings,
     ChannelStore,
+    Latest,
     Quotes,
     Reply,
     Retriever,
@@ -34,6 +35,7 @@ EXTENSIONS = (
     "bot.cogs.ask",
     "bot.cogs.sources",
     "bot.cogs.quotes",
+    "bot.cogs.latest",
     "bot.cogs.help",
     "bot.cogs.add",
     "bot.cogs.settings",
@@ -171,6 +173,11 @@ class StoryBot(commands.Bot):
         """Add articles off the event loop, between searches (they share the index)."""
         async with self._search_lock:
             return await asyncio.to_thread(self.retriever.add, list(articles))
+
+    async def latest(self, since: str | None) -> Latest:
+        """What's new, found off the event loop, between searches."""
+        async with self._search_lock:
+            return await asyncio.to_thread(self.retriever.latest, since)
 
     async def quotes(self, name: str) -> Quotes:
         """What a person said, found off the event loop, between searches."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from retrieval.answering.answer import Answer, Result
 from retrieval.answering.evaluation import EvalQuestion, Outcome, Report, evaluate, load_questions
+from retrieval.answering.latest import Latest, since_date
 from retrieval.answering.query import check_question
 from retrieval.answering.quotes import Quote, Quotes
 from retrieval.answering.render import (
@@ -68,6 +69,7 @@ __all__ = [
     "IndexCheck",
     "IndexDamagedError",
     "IndexStoreError",
+    "Latest",
     "Outcome",
     "Overrides",
     "Progress",
@@ -98,6 +100,7 @@ __all__ = [
     "load_settings",
     "open_channel_store",
     "reply_text",
+    "since_date",
     "source_text",
 ]
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from retrieval.answering.answer import Answer
+from retrieval.answering.latest import Latest, whats_new
 from retrieval.answering.quotes import Quotes, find_quotes
 from retrieval.answering.search import SearchOptions, search
 from retrieval.errors import ArticleError, IndexStoreError
@@ -122,6 +123,14 @@ class Retriever:
         """Every direct quote attributed to the person ``name`` means (see answering.quotes)."""
         self.refresh()
         return find_quotes(self.index, name)
+
+    def latest(self, since: str | None = None, top_k: int | None = None) -> Latest:
+        """What the newest articles say that earlier ones don't (see answering.latest)."""
+        self.refresh()
+        options = self.options
+        return whats_new(
+            self.index, since, top_k or options.top_k, options.target_chars, options.max_chars
+        )
 
     def articles(self) -> list[ArticleInfo]:
         """The indexed articles, in index order, with their passage counts."""

@@ -18,7 +18,7 @@ import pytest
 
 from retrieval.cli.main import build_parser
 
-COMMANDS = ("ask", "chat", "add", "remove", "sources", "quotes", "eval", "check", "run")
+COMMANDS = ("ask", "chat", "add", "remove", "sources", "quotes", "latest", "eval", "check", "run")
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -65,6 +65,7 @@ class Help(commands.Cog):
             "**More**",
             "• `/sources` lists the articles I search.",
             "• `/quotes speaker:` lists what a person said, quote by quote.",
+            "• `/latest` shows what the newest articles add to the story.",
             f"• Questions up to {self.bot.settings.retrieval.max_question_chars} characters; "
             f"one question every {settings.cooldown_seconds:g} s.",
         ]

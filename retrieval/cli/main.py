@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from importlib import metadata
 
 from retrieval import StorybotError
-from retrieval.cli import ask, check, corpus, evaluate, quotes
+from retrieval.cli import ask, check, corpus, evaluate, latest, quotes
 from retrieval.cli.options import add_global_options, command, settings_from
 from retrieval.cli.output import OutputError, discard_stdout
 
@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_parsers(commands)
     check.add_parsers(commands)
     quotes.add_parsers(commands)
+    latest.add_parsers(commands)
     run = command(
         commands,
         "run",

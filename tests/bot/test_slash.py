@@ -49,7 +49,7 @@ def assert_no_mentions_allowed(interaction: FakeInteraction) -> None:
 async def test_commands_are_registered_with_descriptions(make_bot: MakeBot) -> None:
     bot = await make_bot()
     commands = {c.name: c for c in bot.tree.get_commands()}
-    assert set(commands) == {"ask", "sources", "quotes", "help", "add", "settings"}
+    assert set(commands) == {"ask", "sources", "quotes", "latest", "help", "add", "settings"}
     assert all(c.description for c in commands.values())
     ask = commands["ask"]
     assert isinstance(ask, app_commands.Command)
@@ -301,3 +301,26 @@ async def test_quotes_pages_a_speakers_quotes(
     content = nobody.last("followup.send")["content"]
     assert content == "No one called “@\u200beveryone” is quoted in the articles."
     assert_no_mentions_allowed(nobody)
+
+
+async def test_latest_shows_what_the_newest_article_adds(
+    make_bot: MakeBot, settings: Settings, tmp_path: Path
+) -> None:
+    corpus = write_corpus(tmp_path / "news", {"city.txt": CITY, "quoted.md": QUOTED})
+    bot = await make_bot(settings.with_paths(corpus=corpus, index=tmp_path / "news-index"))
+    latest = cog(bot, "Latest")
+    interaction = FakeInteraction()
+    await latest.latest.callback(latest, interaction, since="2013-11-06")
+    embed = interaction.last("followup.send")["embed"]
+    assert embed.title == "What's new since 2013-11-06"
+    assert "Council reacts" in embed.description and "Mayor refuses" in embed.description
+    assert_within_limits([embed])
+    assert_no_mentions_allowed(interaction)
+
+    nothing = FakeInteraction()
+    await latest.latest.callback(latest, nothing, since="2013-11-07")
+    assert nothing.last("followup.send")["content"].startswith("Nothing new since 2013-11-07")
+    bad = FakeInteraction()
+    await latest.latest.callback(latest, bad, since="soon")
+    assert bad.names == ["send_message"] and bad.last("send_message")["ephemeral"] is True
+    assert "YYYY-MM-DD" in bad.last("send_message")["content"]

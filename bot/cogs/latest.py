@@ -1,0 +1,62 @@
+"""/latest: what the newest articles say that earlier ones don't."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.embeds import answer_pages
+from bot.guards import interaction_pointer
+from bot.paging import Pager
+from bot.replies import NO_MENTIONS, whisper, with_view
+from retrieval import StorybotError, build_reply, escape, since_date
+
+if TYPE_CHECKING:
+    from bot.client import StoryBot
+
+
+class Latest(commands.Cog):
+    """What's new in the story."""
+
+    def __init__(self, bot: StoryBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="latest", description="What's new: what the newest articles add")
+    @app_commands.describe(since="a date (YYYY-MM-DD) or how long ago (3d, 2w, 36h)")
+    async def latest(
+        self,
+        interaction: discord.Interaction[StoryBot],
+        since: app_commands.Range[str, 1, 40] | None = None,
+    ) -> None:
+        """Show the passages of the newest articles that no earlier article said."""
+        pointer = interaction_pointer(self.bot.settings.bot.allowed_channels, interaction)
+        if pointer:
+            await whisper(interaction, pointer)
+            return
+        try:
+            start = since_date(since) if since else None
+        except StorybotError as error:
+            await whisper(interaction, escape(str(error)))
+            return
+        await interaction.response.defer(thinking=True)
+        found = await self.bot.latest(start)
+        if not found.answer.found:
+            when = f" since {found.since}" if found.since else ""
+            message = f"Nothing new{when}: no newer article says what earlier ones didn't."
+            await interaction.followup.send(message, allowed_mentions=NO_MENTIONS)
+            return
+        pages = answer_pages(build_reply(found.answer), self.bot.page_size)
+        timeout = self.bot.settings.bot.page_timeout_seconds
+        view = Pager.when_needed(pages, interaction.user.id, timeout)
+        sent = await interaction.followup.send(
+            embed=pages[0], wait=True, allowed_mentions=NO_MENTIONS, **with_view(view)
+        )
+        if view:
+            view.message = sent
+
+
+async def setup(bot: StoryBot) -> None:
+    await bot.add_cog(Latest(bot))
