@@ -44,9 +44,7 @@ class Ask(commands.Cog):
         """Answer a question with the best excerpts from the articles."""
         question = question.strip()
         parent_id = getattr(interaction.channel, "parent_id", None)
-        channel = self.bot.channel_settings(
-            getattr(interaction, "guild_id", None), interaction.channel_id, parent_id
-        )
+        channel = self.bot.channel_settings(interaction.guild_id, interaction.channel_id, parent_id)
         refusal = OFF if channel and channel.mode == "off" else None
         refusal = refusal or self.refusal(
             interaction.user.id, interaction.channel_id, parent_id, question

@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.embeds import COLOUR
 from bot.guards import interaction_pointer
 from bot.replies import NO_MENTIONS, whisper
+from retrieval import ChannelSettings
 
 if TYPE_CHECKING:
     from bot.client import StoryBot
@@ -29,21 +30,32 @@ class Help(commands.Cog):
         if pointer:
             await whisper(interaction, pointer)
             return
+        channel = self.bot.channel_settings(
+            interaction.guild_id,
+            interaction.channel_id,
+            getattr(interaction.channel, "parent_id", None),
+        )
         await interaction.response.send_message(
-            embed=self.embed(), ephemeral=True, allowed_mentions=NO_MENTIONS
+            embed=self.embed(channel), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
 
     @commands.command(name="help")
     async def help_prefix(self, ctx: commands.Context[StoryBot]) -> None:
         """What I do and how to ask me."""
+        message = ctx.message
+        channel = self.bot.channel_settings(
+            message.guild.id if message.guild else None,
+            message.channel.id,
+            getattr(message.channel, "parent_id", None),
+        )
         await ctx.send(
-            embed=self.embed(),
+            embed=self.embed(channel),
             reference=ctx.message.to_reference(fail_if_not_exists=False),
             allowed_mentions=NO_MENTIONS,
         )
 
-    def embed(self) -> discord.Embed:
-        """The help text, with this server's settings."""
+    def embed(self, channel: ChannelSettings | None = None) -> discord.Embed:
+        """The help text, with this server's settings and the channel's mode."""
         settings = self.bot.settings.bot
         me = self.bot.user.mention if self.bot.user else "@storybot"
         ways = [
@@ -52,6 +64,10 @@ class Help(commands.Cog):
         ]
         if settings.prefix_commands:
             ways.append(f"• {self.bot.ask_example}")
+        if channel and channel.mode == "questions" and self.bot.reads_messages:
+            ways.append("• here, just ask: I answer every message that is a question.")
+        if channel and channel.mode == "off":
+            ways = ["• not here: this channel is set to `off`."]
         top_k = self.bot.page_size
         lines = [
             "I answer questions about the news story in my articles with the best "
@@ -66,6 +82,8 @@ class Help(commands.Cog):
             "• `/sources` lists the articles I search.",
             "• `/quotes speaker:` lists what a person said, quote by quote.",
             "• `/latest` shows what the newest articles add to the story.",
+            "• `/settings` (Manage Server) sets how I answer in a channel: "
+            "`mention`, `questions` or `off`.",
             f"• Questions up to {self.bot.settings.retrieval.max_question_chars} characters; "
             f"one question every {settings.cooldown_seconds:g} s.",
         ]

@@ -262,6 +262,26 @@ async def test_help_explains_the_ways_to_ask(make_bot: MakeBot) -> None:
     assert "`!ask who said what?`" in (cog(prefixed, "Help").embed().description or "")
 
 
+@pytest.mark.parametrize(
+    ("mode", "shown", "hidden"),
+    [
+        ("mention", "mention me", "just ask"),
+        ("questions", "here, just ask", "not here"),
+        ("off", "not here: this channel is set to `off`", "mention me"),
+    ],
+)
+async def test_help_tells_the_channels_mode(
+    make_bot: MakeBot, mode: str, shown: str, hidden: str
+) -> None:
+    bot = await make_bot(message_content=True)
+    bot.channels.set(9, 2001, mode=mode)  # type: ignore[arg-type]
+    interaction = FakeInteraction(guild_id=9, channel_id=2001)
+    found = cog(bot, "Help")
+    await found.help.callback(found, interaction)
+    text = interaction.last("send_message")["embed"].description
+    assert shown in text and hidden not in text and "`/settings` (Manage Server)" in text
+
+
 QUOTED = """---
 title: Council reacts
 source: Daily Wire
