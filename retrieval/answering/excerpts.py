@@ -36,20 +36,30 @@ def make_excerpt(
     max_chars: int = 400,
 ) -> Excerpt:
     """The best part of a passage for a question: about target_chars, never over max_chars."""
-    text = article_text[passage.start : passage.end]
-    body = _window(text, weights, analyzer, target_chars, max_chars)
+    # The window may run on into the rest of the paragraph the passage was cut from.
+    lo, hi = paragraph_around(article_text, passage.start, passage.end)
+    text = article_text[lo:hi]
+    focus = (passage.start - lo, passage.end - lo)
+    body = _window(text, focus, weights, analyzer, target_chars, max_chars)
     lead = ""
     if passage.speaker and _surname(passage.speaker) not in body.text:
         # Make room for the words that name the speaker, then choose again.
         room = _lead_room(max_chars)
-        body = _window(text, weights, analyzer, target_chars - room, max_chars - room)
-        lead = _attribution(article_text, passage, passage.start + body.start, room)
+        body = _window(text, focus, weights, analyzer, target_chars - room, max_chars - room)
+        lead = _attribution(article_text, passage, lo + body.start, room)
     quoted = body.render(text)
     excerpt = f"{lead}\n{quoted}" if lead else quoted
     highlights = tuple(
         (t.start, t.end) for t in analyzer.tokens(excerpt) if weights.get(t.term, 0) > 0
     )
     return Excerpt(excerpt, highlights)
+
+
+def paragraph_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the paragraphs (blank-line separated) that a span of text lies in."""
+    before = text.rfind("\n\n", 0, start)
+    after = text.find("\n\n", end)
+    return (0 if before < 0 else before + 2), (len(text) if after < 0 else after)
 
 
 @dataclass(frozen=True)
@@ -103,28 +113,39 @@ def _name_at(sentence: str, name: str) -> int:
 
 
 def _window(
-    text: str, weights: Mapping[str, float], analyzer: Analyzer, target: int, limit: int
+    text: str,
+    focus: tuple[int, int],
+    weights: Mapping[str, float],
+    analyzer: Analyzer,
+    target: int,
+    limit: int,
 ) -> _Body:
-    """The passage whole if it fits, else the best run of sentences, else a cut sentence."""
+    """The text whole if it fits, else the best run of sentences, else a cut sentence.
+
+    A run must take in some of ``focus`` (the passage within its paragraph).
+    """
     if len(text) <= target:
         return _Body(0, len(text), False, False, text)
     spans = sentence_spans(text)
     terms = [
         {t.term for t in analyzer.tokens(text[s:e]) if weights.get(t.term, 0) > 0} for s, e in spans
     ]
+    inside = [s < focus[1] and e > focus[0] for s, e in spans]
     best: tuple[float, int, int] | None = None
     best_run = (0, 0)
     for i in range(len(spans)):
         seen: set[str] = set()
+        touches = False
         for j in range(i, len(spans)):
             if _run_len(spans, i, j) > limit:
                 break
             seen |= terms[j]
+            touches = touches or inside[j]
             key = (fsum(weights[t] for t in seen), -(j - i), -i)
-            if best is None or key > best:
+            if touches and (best is None or key > best):
                 best, best_run = key, (i, j)
     if best is None:
-        return _cut_sentence(text, spans, terms, weights, analyzer, target)
+        return _cut_sentence(text, spans, terms, inside, weights, analyzer, target)
     i, j = best_run
     # Fill what room is left up to the target with following, then preceding, sentences.
     while j + 1 < len(spans) and _run_len(spans, i, j + 1) <= target:
@@ -143,13 +164,15 @@ def _cut_sentence(
     text: str,
     spans: list[tuple[int, int]],
     terms: list[set[str]],
+    inside: list[bool],
     weights: Mapping[str, float],
     analyzer: Analyzer,
     budget: int,
 ) -> _Body:
-    """A window of words from the best sentence, centred on its matching words."""
+    """A window of words from the best sentence of the passage, centred on its matching words."""
     scores = [fsum(weights[t] for t in found) for found in terms]
-    best = max(range(len(spans)), key=lambda n: scores[n]) if spans else 0
+    candidates = [n for n in range(len(spans)) if inside[n]] or list(range(len(spans)))
+    best = max(candidates, key=lambda n: scores[n]) if spans else 0
     start, end = spans[best] if spans else (0, len(text))
     sentence = text[start:end]
     marks = [m.start() for m in re.finditer(r"\w+", sentence)]

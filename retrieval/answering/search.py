@@ -89,6 +89,9 @@ def search(index: CorpusIndex, question: str, options: SearchOptions) -> Answer:
             options.target_chars,
             options.max_chars,
         )
+        if any(r.excerpt == excerpt.text for r in results):
+            # A passage cut from the same paragraph already shows these words.
+            continue
         kept.append(fingerprint)
         results.append(
             Result(
