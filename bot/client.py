@@ -25,6 +25,7 @@ from retrieval import (
     Reply,
     Retriever,
     Settings,
+    Timeline,
     build_reply,
     open_channel_store,
 )
@@ -36,6 +37,7 @@ EXTENSIONS = (
     "bot.cogs.sources",
     "bot.cogs.quotes",
     "bot.cogs.latest",
+    "bot.cogs.timeline",
     "bot.cogs.help",
     "bot.cogs.add",
     "bot.cogs.settings",
@@ -178,6 +180,11 @@ class StoryBot(commands.Bot):
         """What's new, found off the event loop, between searches."""
         async with self._search_lock:
             return await asyncio.to_thread(self.retriever.latest, since)
+
+    async def timeline(self) -> Timeline:
+        """The story's timeline, built off the event loop, between searches."""
+        async with self._search_lock:
+            return await asyncio.to_thread(self.retriever.timeline)
 
     async def quotes(self, name: str) -> Quotes:
         """What a person said, found off the event loop, between searches."""

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import discord
 
-from retrieval import ELLIPSIS, ArticleInfo, Quotes, Reply, clip, escape, source_text
+from retrieval import ELLIPSIS, ArticleInfo, Quotes, Reply, Timeline, clip, escape, source_text
 
 # Discord's limits, in characters (https://discord.com/developers/docs/resources/message).
 CONTENT = 2000
@@ -28,6 +28,7 @@ EMBEDS = 10
 COLOUR = discord.Colour.blurple()
 ARTICLES_PER_PAGE = 10
 QUOTES_PER_PAGE = 5
+EVENTS_PER_PAGE = 8
 QUOTE_SOURCES = 3
 # Room kept for " · Page 10 of 10" after a footer.
 _PAGE_MARK = 24
@@ -97,6 +98,22 @@ def quotes_pages(found: Quotes, per_page: int = QUOTES_PER_PAGE) -> list[discord
     title = fit(f"What {escape(found.speaker)} said", TITLE)
     pages = _pack(blocks, per_page, _budget(title, footer))
     return _paged(title, pages or ["No direct quote was found."], footer)
+
+
+def timeline_pages(timeline: Timeline, per_page: int = EVENTS_PER_PAGE) -> list[discord.Embed]:
+    """The story's events in order: the date in bold, the sentence, its sources."""
+    blocks = []
+    for event in timeline.events:
+        lines = [f"**{escape(event.when.label())}** {escape(event.text)}"]
+        lines += [f"— {source_text(s)}" for s in event.sources[:QUOTE_SOURCES]]
+        if len(event.sources) > QUOTE_SOURCES:
+            lines.append(f"— and {len(event.sources) - QUOTE_SOURCES} more")
+        blocks.append("\n".join(lines))
+    count = len(timeline.events)
+    footer = f"{count} dated event{'s' if count != 1 else ''}."
+    title = "The story so far"
+    pages = _pack(blocks, per_page, _budget(title, footer))
+    return _paged(title, pages or ["No sentence in the articles names a date."], footer)
 
 
 def _budget(title: str, footer: str) -> int:

@@ -24,6 +24,7 @@ from retrieval.answering.render import (
     reply_text,
     source_text,
 )
+from retrieval.answering.timeline import Event, Timeline
 from retrieval.errors import (
     ArticleError,
     ConfigError,
@@ -65,6 +66,7 @@ __all__ = [
     "CorpusError",
     "EvalError",
     "EvalQuestion",
+    "Event",
     "FetchSettings",
     "IndexCheck",
     "IndexDamagedError",
@@ -86,6 +88,7 @@ __all__ = [
     "StateDatabase",
     "StateError",
     "StorybotError",
+    "Timeline",
     "build_reply",
     "check_index",
     "check_question",

@@ -16,6 +16,7 @@ from retrieval.answering.answer import Answer
 from retrieval.answering.latest import Latest, whats_new
 from retrieval.answering.quotes import Quotes, find_quotes
 from retrieval.answering.search import SearchOptions, search
+from retrieval.answering.timeline import Timeline, build_timeline
 from retrieval.errors import ArticleError, IndexStoreError
 from retrieval.index.corpus_index import CorpusIndex
 from retrieval.index.progress import Progress
@@ -131,6 +132,11 @@ class Retriever:
         return whats_new(
             self.index, since, top_k or options.top_k, options.target_chars, options.max_chars
         )
+
+    def timeline(self) -> Timeline:
+        """The story's dated events in order (see answering.timeline)."""
+        self.refresh()
+        return build_timeline(self.index)
 
     def articles(self) -> list[ArticleInfo]:
         """The indexed articles, in index order, with their passage counts."""

@@ -18,7 +18,19 @@ import pytest
 
 from retrieval.cli.main import build_parser
 
-COMMANDS = ("ask", "chat", "add", "remove", "sources", "quotes", "latest", "eval", "check", "run")
+COMMANDS = (
+    "ask",
+    "chat",
+    "add",
+    "remove",
+    "sources",
+    "quotes",
+    "latest",
+    "timeline",
+    "eval",
+    "check",
+    "run",
+)
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -82,6 +82,7 @@ class Help(commands.Cog):
             "• `/sources` lists the articles I search.",
             "• `/quotes speaker:` lists what a person said, quote by quote.",
             "• `/latest` shows what the newest articles add to the story.",
+            "• `/timeline` lists the story's dated events in order.",
             "• `/settings` (Manage Server) sets how I answer in a channel: "
             "`mention`, `questions` or `off`.",
             f"• Questions up to {self.bot.settings.retrieval.max_question_chars} characters; "

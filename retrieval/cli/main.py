@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from importlib import metadata
 
 from retrieval import StorybotError
-from retrieval.cli import ask, check, corpus, evaluate, latest, quotes
+from retrieval.cli import ask, check, corpus, evaluate, latest, quotes, timeline
 from retrieval.cli.options import add_global_options, command, settings_from
 from retrieval.cli.output import OutputError, discard_stdout
 
@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_parsers(commands)
     quotes.add_parsers(commands)
     latest.add_parsers(commands)
+    timeline.add_parsers(commands)
     run = command(
         commands,
         "run",

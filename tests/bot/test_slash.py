@@ -49,7 +49,16 @@ def assert_no_mentions_allowed(interaction: FakeInteraction) -> None:
 async def test_commands_are_registered_with_descriptions(make_bot: MakeBot) -> None:
     bot = await make_bot()
     commands = {c.name: c for c in bot.tree.get_commands()}
-    assert set(commands) == {"ask", "sources", "quotes", "latest", "help", "add", "settings"}
+    assert set(commands) == {
+        "ask",
+        "sources",
+        "quotes",
+        "latest",
+        "timeline",
+        "help",
+        "add",
+        "settings",
+    }
     assert all(c.description for c in commands.values())
     ask = commands["ask"]
     assert isinstance(ask, app_commands.Command)
@@ -344,3 +353,23 @@ async def test_latest_shows_what_the_newest_article_adds(
     await latest.latest.callback(latest, bad, since="soon")
     assert bad.names == ["send_message"] and bad.last("send_message")["ephemeral"] is True
     assert "YYYY-MM-DD" in bad.last("send_message")["content"]
+
+
+async def test_timeline_lists_dated_events_in_order(
+    make_bot: MakeBot, settings: Settings, tmp_path: Path
+) -> None:
+    dated = (
+        "---\ntitle: Later\npublished: 2013-11-06\n---\n"
+        "Ford spoke on Tuesday.\n\nIn May the video surfaced.\n"
+    )
+    corpus = write_corpus(tmp_path / "dated", {"dated.md": dated})
+    bot = await make_bot(settings.with_paths(corpus=corpus, index=tmp_path / "dated-index"))
+    timeline = cog(bot, "Timeline")
+    interaction = FakeInteraction()
+    await timeline.timeline.callback(timeline, interaction)
+    embed = interaction.last("followup.send")["embed"]
+    assert embed.title == "The story so far"
+    assert embed.description.index("**May 2013**") < embed.description.index("**2013-11-05**")
+    assert "— *Later* · 2013-11-06" in embed.description
+    assert_within_limits([embed])
+    assert_no_mentions_allowed(interaction)

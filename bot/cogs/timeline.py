@@ -1,0 +1,47 @@
+"""/timeline: the story's dated events in order, paged."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.embeds import timeline_pages
+from bot.guards import interaction_pointer
+from bot.paging import Pager
+from bot.replies import NO_MENTIONS, whisper, with_view
+
+if TYPE_CHECKING:
+    from bot.client import StoryBot
+
+
+class Timeline(commands.Cog):
+    """The story's timeline."""
+
+    def __init__(self, bot: StoryBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(
+        name="timeline", description="The story's events in the order they happened"
+    )
+    async def timeline(self, interaction: discord.Interaction[StoryBot]) -> None:
+        """Show each dated event once, oldest first, with its sources."""
+        pointer = interaction_pointer(self.bot.settings.bot.allowed_channels, interaction)
+        if pointer:
+            await whisper(interaction, pointer)
+            return
+        await interaction.response.defer(thinking=True)
+        pages = timeline_pages(await self.bot.timeline())
+        timeout = self.bot.settings.bot.page_timeout_seconds
+        view = Pager.when_needed(pages, interaction.user.id, timeout)
+        sent = await interaction.followup.send(
+            embed=pages[0], wait=True, allowed_mentions=NO_MENTIONS, **with_view(view)
+        )
+        if view:
+            view.message = sent
+
+
+async def setup(bot: StoryBot) -> None:
+    await bot.add_cog(Timeline(bot))

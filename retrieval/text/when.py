@@ -1,0 +1,136 @@
+"""When a sentence says something happened: dates in news prose, resolved to the calendar.
+
+Explicit dates ("Nov. 5, 2013", "5 November 2013", "2013-11-05", "May 2013", "in 2007")
+stand on their own. Relative ones need the article's publication date: a weekday
+("Tuesday") is the latest such day on or before it, as news copy uses them (the next one
+in a sentence about what is to come: "will", "going to", "next"); "yesterday",
+"today", "last week", "last month", "last year", and a month without a year ("in May")
+the latest such month. An article without a date contributes only explicit dates.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_MONTH_NAMES = {
+    **{name.lower(): n for n, name in enumerate(calendar.month_name) if name},
+    **{name.lower(): n for n, name in enumerate(calendar.month_abbr) if name},
+    "sept": 9,
+}
+# Month names as edited copy writes them, capitalised ("may" is a verb).
+_MONTH_WORDS = "|".join(n.title() for n in sorted(_MONTH_NAMES, key=len, reverse=True))
+_MONTH = rf"(?P<month>{_MONTH_WORDS})\.?"
+_BARE_MONTH = rf"(?P<bare>{_MONTH_WORDS})\b\.?"
+_WEEKDAYS = {name.lower(): n for n, name in enumerate(calendar.day_name)}
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+
+# Most specific first: a match hides the weaker ones it overlaps.
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("iso", re.compile(rf"\b{_YEAR}-(?P<mm>\d\d)-(?P<day>\d\d)\b")),
+    ("mdy", re.compile(rf"\b{_MONTH}\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}\b")),
+    ("dmy", re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH},?\s+{_YEAR}\b")),
+    ("my", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b")),
+    ("md", re.compile(rf"\b{_MONTH}\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*,?\s*\d)")),
+    ("weekday", re.compile(r"\b(?P<weekday>" + "|".join(n.title() for n in _WEEKDAYS) + r")\b")),
+    ("word", re.compile(r"\b(?P<word>yesterday|today|last (?:week|month|year))\b", re.I)),
+    ("month", re.compile(rf"\b(?i:in|since|last|early|late|mid-)\s*{_BARE_MONTH}")),
+    ("year", re.compile(rf"\b(?i:in|since|by|of)\s+{_YEAR}\b(?!-)")),
+)
+
+
+# A sentence about what is to come: its weekday is the next one, not the last.
+_FUTURE = re.compile(r"\b(?:will|won't|going to|plans? to|expected to|scheduled|next)\b", re.I)
+
+
+@dataclass(frozen=True, order=True)
+class When:
+    """A point or stretch of the calendar; ``precision`` is "day", "week", "month" or "year"."""
+
+    start: dt.date
+    precision: str
+
+    def label(self) -> str:
+        if self.precision == "day":
+            return self.start.isoformat()
+        if self.precision == "week":
+            return f"week of {self.start.isoformat()}"
+        if self.precision == "month":
+            return f"{calendar.month_name[self.start.month]} {self.start.year}"
+        return str(self.start.year)
+
+
+def dates_in(sentence: str, published: dt.date | None) -> list[When]:
+    """The dates a sentence names, most specific first, each once; relative ones need
+    ``published``."""
+    taken: list[tuple[int, int]] = []
+    found: list[When] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(sentence):
+            if any(match.start() < end and start < match.end() for start, end in taken):
+                continue
+            if kind == "weekday" and any(0 <= start - match.end() <= 3 for start, _ in taken):
+                continue  # "Monday, Jan. 7, 2013": the weekday of the date that follows
+            when = _resolve(kind, match, published)
+            if when is not None:
+                taken.append(match.span())
+                if when not in found:
+                    found.append(when)
+    return found
+
+
+def _resolve(kind: str, match: re.Match[str], published: dt.date | None) -> When | None:
+    groups = match.groupdict()
+    if kind == "iso":
+        return _day(int(groups["year"]), int(groups["mm"]), int(groups["day"]))
+    if kind in ("mdy", "dmy"):
+        return _day(int(groups["year"]), _month(groups["month"]), int(groups["day"]))
+    if kind == "my":
+        return When(dt.date(int(groups["year"]), _month(groups["month"]), 1), "month")
+    if kind == "year":
+        return When(dt.date(int(groups["year"]), 1, 1), "year")
+    if published is None:
+        return None
+    if kind == "md":
+        month, day = _month(groups["month"]), int(groups["day"])
+        year = published.year - (1 if (month, day) > (published.month, published.day) else 0)
+        return _day(year, month, day)
+    if kind == "weekday":
+        weekday = _WEEKDAYS[groups["weekday"].lower()]
+        if _FUTURE.search(match.string):
+            ahead = (weekday - published.weekday()) % 7 or 7
+            return When(published + dt.timedelta(days=ahead), "day")
+        back = (published.weekday() - weekday) % 7
+        return When(published - dt.timedelta(days=back), "day")
+    if kind == "month":
+        month = _month(groups["bare"])
+        year = published.year - (1 if month > published.month else 0)
+        return When(dt.date(year, month, 1), "month")
+    return _word(groups["word"].lower(), published)
+
+
+def _word(word: str, published: dt.date) -> When:
+    if word == "yesterday":
+        return When(published - dt.timedelta(days=1), "day")
+    if word == "today":
+        return When(published, "day")
+    if word == "last week":
+        start = published - dt.timedelta(days=published.weekday() + 7)
+        return When(start, "week")
+    if word == "last month":
+        first = published.replace(day=1) - dt.timedelta(days=1)
+        return When(first.replace(day=1), "month")
+    return When(dt.date(published.year - 1, 1, 1), "year")
+
+
+def _month(name: str) -> int:
+    return _MONTH_NAMES[name.lower().rstrip(".")]
+
+
+def _day(year: int, month: int, day: int) -> When | None:
+    try:
+        return When(dt.date(year, month, day), "day")
+    except ValueError:
+        return None
