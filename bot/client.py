@@ -13,7 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import report
-from bot.guards import Cooldown
+from bot.guards import OFF, Cooldown, interaction_pointer
 from bot.replies import reply_to, whisper
 from retrieval import (
     AddReport,
@@ -99,6 +99,15 @@ class StoryBot(commands.Bot):
         if guild_id is None or channel_id is None:
             return None
         return self.channels.get(guild_id, parent_id if parent_id is not None else channel_id)
+
+    def closed_to(self, interaction: discord.Interaction[Any]) -> str | None:
+        """Why a slash command gets no answer here (not an allowed channel, mode off), or None."""
+        pointer = interaction_pointer(self.settings.bot.allowed_channels, interaction)
+        if pointer:
+            return pointer
+        parent_id = getattr(interaction.channel, "parent_id", None)
+        channel = self.channel_settings(interaction.guild_id, interaction.channel_id, parent_id)
+        return OFF if channel and channel.mode == "off" else None
 
     @property
     def reads_messages(self) -> bool:

@@ -9,7 +9,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.embeds import answer_pages
-from bot.guards import interaction_pointer
 from bot.paging import Pager
 from bot.replies import NO_MENTIONS, whisper, with_view
 from retrieval import StorybotError, build_reply, escape, since_date
@@ -32,9 +31,9 @@ class Latest(commands.Cog):
         since: app_commands.Range[str, 1, 40] | None = None,
     ) -> None:
         """Show the passages of the newest articles that no earlier article said."""
-        pointer = interaction_pointer(self.bot.settings.bot.allowed_channels, interaction)
-        if pointer:
-            await whisper(interaction, pointer)
+        closed = self.bot.closed_to(interaction)
+        if closed:
+            await whisper(interaction, closed)
             return
         try:
             start = since_date(since) if since else None

@@ -9,7 +9,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.embeds import quotes_pages
-from bot.guards import interaction_pointer
 from bot.paging import Pager
 from bot.replies import NO_MENTIONS, whisper, with_view
 from retrieval import escape
@@ -35,9 +34,9 @@ class Quotes(commands.Cog):
         speaker: app_commands.Range[str, 1, MAX_NAME_CHARS],
     ) -> None:
         """List every direct quote the articles attribute to a person."""
-        pointer = interaction_pointer(self.bot.settings.bot.allowed_channels, interaction)
-        if pointer:
-            await whisper(interaction, pointer)
+        closed = self.bot.closed_to(interaction)
+        if closed:
+            await whisper(interaction, closed)
             return
         name = " ".join(speaker.split())
         if not name:

@@ -10,7 +10,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.embeds import sources_pages
-from bot.guards import interaction_pointer
 from bot.paging import Pager
 from bot.replies import NO_MENTIONS, whisper, with_view
 
@@ -29,9 +28,9 @@ class Sources(commands.Cog):
     @app_commands.command(name="sources", description="List the articles I search")
     async def sources(self, interaction: discord.Interaction[StoryBot]) -> None:
         """Show the indexed articles: title, outlet, date and passages."""
-        pointer = interaction_pointer(self.bot.settings.bot.allowed_channels, interaction)
-        if pointer:
-            await whisper(interaction, pointer)
+        closed = self.bot.closed_to(interaction)
+        if closed:
+            await whisper(interaction, closed)
             return
         if self._articles is None:
             # Counting passages walks the whole index: off the event loop, once.

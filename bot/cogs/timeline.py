@@ -9,7 +9,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.embeds import timeline_pages
-from bot.guards import interaction_pointer
 from bot.paging import Pager
 from bot.replies import NO_MENTIONS, whisper, with_view
 
@@ -28,9 +27,9 @@ class Timeline(commands.Cog):
     )
     async def timeline(self, interaction: discord.Interaction[StoryBot]) -> None:
         """Show each dated event once, oldest first, with its sources."""
-        pointer = interaction_pointer(self.bot.settings.bot.allowed_channels, interaction)
-        if pointer:
-            await whisper(interaction, pointer)
+        closed = self.bot.closed_to(interaction)
+        if closed:
+            await whisper(interaction, closed)
             return
         await interaction.response.defer(thinking=True)
         pages = timeline_pages(await self.bot.timeline())

@@ -136,3 +136,29 @@ async def test_ask_in_an_off_channel_is_refused_privately(
     thread = FakeInteraction(guild_id=GUILD, channel_id=4242, parent_id=CHANNEL)
     await cog.ask.callback(cog, thread, question=ASKABLE)
     assert "mode `off`" in whispered(thread)
+
+
+@pytest.mark.parametrize(
+    ("cog_name", "command", "kwargs"),
+    [
+        ("Sources", "sources", {}),
+        ("Quotes", "quotes", {"speaker": "Kelly"}),
+        ("Latest", "latest", {"since": None}),
+        ("Timeline", "timeline", {}),
+    ],
+)
+async def test_other_commands_are_refused_in_an_off_channel(
+    make_bot: MakeBot, cog_name: str, command: str, kwargs: dict[str, Any]
+) -> None:
+    bot = await make_bot()
+    bot.channels.set(GUILD, CHANNEL, mode="off")
+    cog: Any = bot.get_cog(cog_name)
+    handler = getattr(cog, command)
+    interaction = FakeInteraction(guild_id=GUILD, channel_id=CHANNEL)
+    await handler.callback(cog, interaction, **kwargs)
+    assert interaction.names == ["send_message"]
+    assert "mode `off`" in whispered(interaction)
+    bot.channels.set(GUILD, CHANNEL, mode="mention")
+    answered = FakeInteraction(guild_id=GUILD, channel_id=CHANNEL)
+    await handler.callback(cog, answered, **kwargs)
+    assert "mode `off`" not in str(answered.calls)
