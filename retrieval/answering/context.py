@@ -15,15 +15,22 @@ from collections.abc import Sequence
 from retrieval.index.corpus_index import CorpusIndex
 from retrieval.index.grouped import group_scores
 from retrieval.index.scoring import Scored
+from retrieval.text.passages import Passage
 
 # The passage's own share, fixed a priori: neither it nor its paragraph is
 # trusted more than the other.
 PASSAGE_SHARE = 0.5
 
 
-def paragraph_of(index: CorpusIndex, passage: int) -> list[int]:
-    """The passages cut from the same paragraph as this one, in order, itself included."""
-    here = index.passages[passage]
+def paragraph_of(
+    index: CorpusIndex, passage: int, known: dict[int, Passage] | None = None
+) -> list[int]:
+    """The passages cut from the same paragraph as this one, in order, itself included.
+
+    ``known`` keeps the passages read, for the next call (neighbours are often asked twice).
+    """
+    known = {} if known is None else known
+    here = _passage(index, passage, known)
     text = index.article(here.article_id).text
     # Paragraphs are separated by blank lines, as text.passages reads them.
     lo = text.rfind("\n\n", 0, here.start)
@@ -31,26 +38,42 @@ def paragraph_of(index: CorpusIndex, passage: int) -> list[int]:
     hi = text.find("\n\n", here.end)
     hi = len(text) if hi < 0 else hi
     found = [passage]
-    if text[lo : here.start].strip() or text[here.end : hi].strip():
-        for step in (-1, 1):
-            other = passage + step
-            while _inside(index, other, here.article_id, lo, hi):
-                found.append(other)
-                other += step
+    for step in (-1, 1):
+        other, last = passage + step, here
+        # Read neighbours only while the paragraph has text beyond the last one read.
+        while (text[lo : last.start] if step < 0 else text[last.end : hi]).strip():
+            if not _inside(index, other, here.article_id, (lo, hi), known):
+                break
+            found.append(other)
+            last, other = known[other], other + step
     return sorted(found)
 
 
-def _inside(index: CorpusIndex, passage: int, article_id: str, lo: int, hi: int) -> bool:
+def _inside(
+    index: CorpusIndex,
+    passage: int,
+    article_id: str,
+    span: tuple[int, int],
+    known: dict[int, Passage],
+) -> bool:
     """Whether a passage lies in the given span of the given article."""
     if not 0 <= passage < len(index.passages):
         return False
-    other = index.passages[passage]
-    return other.article_id == article_id and lo <= other.start and other.end <= hi
+    other = _passage(index, passage, known)
+    return other.article_id == article_id and span[0] <= other.start and other.end <= span[1]
+
+
+def _passage(index: CorpusIndex, passage: int, known: dict[int, Passage]) -> Passage:
+    found = known.get(passage)
+    if found is None:
+        found = known[passage] = index.passages[passage]
+    return found
 
 
 def in_context(index: CorpusIndex, terms: Sequence[str], top: Sequence[Scored]) -> list[float]:
     """Each passage's score interpolated with its paragraph's."""
-    groups = [paragraph_of(index, t.passage) for t in top]
+    known: dict[int, Passage] = {}
+    groups = [paragraph_of(index, t.passage, known) for t in top]
     whole = group_scores(index.scorer, terms, groups)
     return [
         t.score if len(group) == 1 else PASSAGE_SHARE * t.score + (1 - PASSAGE_SHARE) * float(para)
