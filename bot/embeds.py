@@ -11,7 +11,17 @@ from collections.abc import Sequence
 
 import discord
 
-from retrieval import ELLIPSIS, ArticleInfo, Quotes, Reply, Timeline, clip, escape, source_text
+from retrieval import (
+    ELLIPSIS,
+    ArticleInfo,
+    Quotes,
+    Reply,
+    Source,
+    Timeline,
+    clip,
+    escape,
+    source_text,
+)
 
 # Discord's limits, in characters (https://discord.com/developers/docs/resources/message).
 CONTENT = 2000
@@ -88,10 +98,7 @@ def quotes_pages(found: Quotes, per_page: int = QUOTES_PER_PAGE) -> list[discord
     assert found.speaker is not None, "only a resolved speaker has quotes to page"
     blocks = []
     for number, quote in enumerate(found.quotes, start=1):
-        lines = [f"> **{number}.** {escape(quote.text)}"]
-        lines += [f"— {source_text(s)}" for s in quote.sources[:QUOTE_SOURCES]]
-        if len(quote.sources) > QUOTE_SOURCES:
-            lines.append(f"— and {len(quote.sources) - QUOTE_SOURCES} more")
+        lines = [f"> **{number}.** {escape(quote.text)}", *_source_lines(quote.sources)]
         blocks.append("\n".join(lines))
     count = len(found.quotes)
     footer = f"{count} quote{'s' if count != 1 else ''}."
@@ -104,16 +111,21 @@ def timeline_pages(timeline: Timeline, per_page: int = EVENTS_PER_PAGE) -> list[
     """The story's events in order: the date in bold, the sentence, its sources."""
     blocks = []
     for event in timeline.events:
-        lines = [f"**{escape(event.when.label())}** {escape(event.text)}"]
-        lines += [f"— {source_text(s)}" for s in event.sources[:QUOTE_SOURCES]]
-        if len(event.sources) > QUOTE_SOURCES:
-            lines.append(f"— and {len(event.sources) - QUOTE_SOURCES} more")
-        blocks.append("\n".join(lines))
+        heading = f"**{escape(event.when.label())}** {escape(event.text)}"
+        blocks.append("\n".join([heading, *_source_lines(event.sources)]))
     count = len(timeline.events)
     footer = f"{count} dated event{'s' if count != 1 else ''}."
     title = "The story so far"
     pages = _pack(blocks, per_page, _budget(title, footer))
     return _paged(title, pages or ["No sentence in the articles names a date."], footer)
+
+
+def _source_lines(sources: Sequence[Source]) -> list[str]:
+    """A line per source, at most QUOTE_SOURCES of them and then how many more."""
+    lines = [f"— {source_text(s)}" for s in sources[:QUOTE_SOURCES]]
+    if len(sources) > QUOTE_SOURCES:
+        lines.append(f"— and {len(sources) - QUOTE_SOURCES} more")
+    return lines
 
 
 def _budget(title: str, footer: str) -> int:

@@ -10,7 +10,7 @@ from typing import Any
 import discord
 
 from bot.errors import report
-from bot.replies import NO_MENTIONS, whisper
+from bot.replies import NO_MENTIONS, whisper, with_view
 
 log = logging.getLogger(__name__)
 
@@ -86,3 +86,15 @@ class Pager(discord.ui.View):
     def _update_buttons(self) -> None:
         self.previous.disabled = self.page == 0
         self.more.disabled = self.page >= len(self.pages) - 1
+
+
+async def follow_up_with_pages(
+    interaction: discord.Interaction[Any], pages: Sequence[discord.Embed], timeout: float
+) -> None:
+    """Send the first page after a deferral, with a pager for the user when there are more."""
+    view = Pager.when_needed(pages, interaction.user.id, timeout)
+    sent = await interaction.followup.send(
+        embed=pages[0], wait=True, allowed_mentions=NO_MENTIONS, **with_view(view)
+    )
+    if view:
+        view.message = sent

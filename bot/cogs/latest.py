@@ -9,8 +9,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.embeds import answer_pages
-from bot.paging import Pager
-from bot.replies import NO_MENTIONS, whisper, with_view
+from bot.paging import follow_up_with_pages
+from bot.replies import NO_MENTIONS, whisper
 from retrieval import StorybotError, build_reply, escape, since_date
 
 if TYPE_CHECKING:
@@ -48,13 +48,7 @@ class Latest(commands.Cog):
             await interaction.followup.send(message, allowed_mentions=NO_MENTIONS)
             return
         pages = answer_pages(build_reply(found.answer), self.bot.page_size)
-        timeout = self.bot.settings.bot.page_timeout_seconds
-        view = Pager.when_needed(pages, interaction.user.id, timeout)
-        sent = await interaction.followup.send(
-            embed=pages[0], wait=True, allowed_mentions=NO_MENTIONS, **with_view(view)
-        )
-        if view:
-            view.message = sent
+        await follow_up_with_pages(interaction, pages, self.bot.settings.bot.page_timeout_seconds)
 
 
 async def setup(bot: StoryBot) -> None:
