@@ -36,7 +36,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from anchors import TOP, FullFigures, SliceFigures, full_anchor, slice_anchors
-from memory import TreePeak
+from change import ChangeFigures, new_article, stage_add_cli, stage_remove_and_add_back
+from memory import mb, run_child
 
 ROOT = Path(__file__).resolve().parent.parent
 # The last line `storybot add` prints:
@@ -82,16 +83,6 @@ class ServeFigures:
 
 
 @dataclass
-class ChangeFigures:
-    removed_id: str
-    removed_passages: int
-    remove_seconds: float
-    remove_peak_rss_mb: float
-    add_back_seconds: float
-    add_back_peak_rss_mb: float
-
-
-@dataclass
 class Results:
     machine: dict[str, Any]
     params: dict[str, Any]
@@ -100,10 +91,6 @@ class Results:
     full: FullFigures | None
     anchors: SliceFigures | None
     change: ChangeFigures | None = None
-
-
-def mb(kilobytes: float) -> float:
-    return round(kilobytes / 1024, 1)
 
 
 def folder_bytes(folder: Path) -> int:
@@ -155,28 +142,6 @@ def prepare(corpus: Path, limit: int | None, workdir: Path) -> tuple[Path, Path,
                 out.write(line)
                 count += 1
     return source, config, count
-
-
-def run_child(command: list[str], log: Path) -> tuple[int, float, float]:
-    """Run a command to completion: (exit code, wall seconds, peak kB of it and its children)."""
-    own = log.with_suffix(".peak")
-    own.unlink(missing_ok=True)
-    if command[0] == sys.executable:  # its own peak as well: see own_peak.py
-        command = [
-            sys.executable,
-            str(Path(__file__).with_name("own_peak.py")),
-            str(own),
-            *command[1:],
-        ]
-    start = time.perf_counter()
-    with log.open("wb") as out:
-        child = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-        sampler = TreePeak(child.pid)
-        _, status, _ = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
-        sampled = sampler.stop()
-    peak = float(own.read_text()) if own.exists() else 0.0
-    return child.returncode, time.perf_counter() - start, max(sampled, peak)
 
 
 def stage_index(source: Path, config: Path, workdir: Path, articles: int) -> IndexFigures:
@@ -242,15 +207,6 @@ def serve(config: Path, queries: Path) -> dict[str, float]:
     }
 
 
-def new_article(name: str) -> str:
-    """A short article no corpus has, as a Markdown file with front matter."""
-    return (
-        f"---\ntitle: Benchmark {name}\nsource: bench\n---\n"
-        f"The {name} quarry flooded overnight, the county engineer said on Tuesday.\n\n"
-        f"Crews pumped water from the {name} quarry until dawn, and the road stayed shut.\n"
-    )
-
-
 def add_one(retriever: Any) -> dict[str, Any]:
     """Add one new article to the served index (as the bot's /add does) and ask about it."""
     from retrieval.storage.corpus import read_article_file
@@ -266,51 +222,6 @@ def add_one(retriever: Any) -> dict[str, Any]:
         s.id == article.id for r in answer.results for s in r.sources
     )
     return {"add_one_seconds": round(seconds, 3), "add_one_found": found}
-
-
-def stage_add_cli(config: Path, workdir: Path) -> float:
-    """`storybot add FILE` for one new article: the whole command, index load included."""
-    path = workdir / "qovarthfield.md"
-    path.write_text(new_article("Qovarthfield"), encoding="utf-8")
-    command = [sys.executable, "-m", "retrieval.cli", "add", str(path), "--config", str(config)]
-    code, seconds, _ = run_child(command, workdir / "add-one.log")
-    if code != 0:
-        raise SystemExit(f"storybot add of one article failed with exit code {code}")
-    return round(seconds, 3)
-
-
-def stage_remove_and_add_back(config: Path, workdir: Path) -> ChangeFigures:
-    """`storybot remove ID` of the middle article of the corpus folder, then `storybot add`
-    of the same file again: each a whole command in a fresh process, index load included."""
-    corpus = workdir / "corpus"
-    names = sorted(p.name for p in corpus.glob("*.md"))
-    if not names:
-        raise SystemExit("no article file in the corpus folder to remove")
-    kept = workdir / "removed-article.md"
-    shutil.copyfile(corpus / names[len(names) // 2], kept)
-    from retrieval.storage.corpus import read_article_file
-
-    article_id = read_article_file(kept).id
-    cli = [sys.executable, "-m", "retrieval.cli"]
-    remove = [*cli, "remove", article_id, "--json", "--config", str(config)]
-    code, remove_seconds, remove_peak = run_child(remove, workdir / "remove.log")
-    log = (workdir / "remove.log").read_text(errors="replace")
-    if code != 0:
-        sys.stderr.write(log[-2000:])
-        raise SystemExit(f"storybot remove failed with exit code {code}")
-    removed = json.loads(log.strip().splitlines()[-1])["removed"]
-    add = [*cli, "add", str(kept), "--config", str(config)]
-    code, add_seconds, add_peak = run_child(add, workdir / "add-back.log")
-    if code != 0:
-        raise SystemExit(f"storybot add of the removed article failed with exit code {code}")
-    return ChangeFigures(
-        removed_id=article_id,
-        removed_passages=int(removed["passages"]),
-        remove_seconds=round(remove_seconds, 3),
-        remove_peak_rss_mb=mb(remove_peak),
-        add_back_seconds=round(add_seconds, 3),
-        add_back_peak_rss_mb=mb(add_peak),
-    )
 
 
 def stage_serve(config: Path, queries: Path, workdir: Path) -> ServeFigures:

@@ -19,7 +19,6 @@ It prints one line per trial and the totals.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import logging
 import random
@@ -27,11 +26,14 @@ import shutil
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from retrieval import Answer, Retriever, expand, load_settings
+from retrieval import Answer, Retriever
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sample import import_sample
 
 MAGIC = b"STORYBOT"
 
@@ -45,15 +47,6 @@ class Damage(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.lines.append(record.getMessage())
-
-
-def first_articles(corpus: Path, limit: int, target: Path) -> None:
-    opener: Callable[..., Any] = gzip.open if corpus.name.endswith(".gz") else open
-    with opener(corpus, "rt", encoding="utf-8") as lines, target.open("w") as out:
-        for count, line in enumerate(lines):
-            if count >= limit:
-                break
-            out.write(line)
 
 
 def biggest(index: Path) -> Path:
@@ -128,12 +121,7 @@ def main() -> int:
     questions = [q.strip() for q in lines if q.strip()][: args.questions]
     with tempfile.TemporaryDirectory() as work:
         root = Path(work)
-        (root / "corpus").mkdir()
-        source = root / "input.jsonl"
-        first_articles(args.corpus, args.articles, source)
-        settings = load_settings().with_paths(corpus=root / "corpus", index=root / "index")
-        built = Retriever.from_settings(settings, allow_empty=True)
-        built.add(expand([str(source)], settings.fetch))
+        settings = import_sample(args.corpus, args.articles, root)
         reference = answers(Retriever.from_settings(settings), questions)
         pristine = root / "pristine"
         shutil.copytree(settings.index, pristine)

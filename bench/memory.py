@@ -1,4 +1,5 @@
-"""Peak memory of a process together with its children (an add's worker processes).
+"""Peak memory of a process together with its children (an add's worker processes), and
+running a command to completion to measure its time and peak.
 
 ``wait4`` reports the largest single process; the machine must hold them all at
 once, so a thread samples the summed resident size of the whole process tree.
@@ -6,10 +7,15 @@ once, so a thread samples the summed resident size of the whole process tree.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 INTERVAL = 0.2
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def tree_rss_kb(root: int) -> float:
@@ -60,3 +66,29 @@ class TreePeak:
         self._stop.set()
         self._thread.join()
         return self.peak_kb
+
+
+def mb(kilobytes: float) -> float:
+    return round(kilobytes / 1024, 1)
+
+
+def run_child(command: list[str], log: Path, cwd: Path = ROOT) -> tuple[int, float, float]:
+    """Run a command to completion: (exit code, wall seconds, peak kB of it and its children)."""
+    own = log.with_suffix(".peak")
+    own.unlink(missing_ok=True)
+    if command[0] == sys.executable:  # its own peak as well: see own_peak.py
+        command = [
+            sys.executable,
+            str(Path(__file__).with_name("own_peak.py")),
+            str(own),
+            *command[1:],
+        ]
+    start = time.perf_counter()
+    with log.open("wb") as out:
+        child = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=cwd)
+        sampler = TreePeak(child.pid)
+        _, status, _ = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        sampled = sampler.stop()
+    peak = float(own.read_text()) if own.exists() else 0.0
+    return child.returncode, time.perf_counter() - start, max(sampled, peak)

@@ -11,18 +11,19 @@ resident memory after load, and the time of the checksum pass alone, each way.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from retrieval import Retriever, expand, load_settings
+from retrieval import Retriever, load_settings
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sample import import_sample
 
 
 def child(corpus: Path, index: Path, verify: bool) -> None:
@@ -49,15 +50,6 @@ def child(corpus: Path, index: Path, verify: bool) -> None:
     print(json.dumps({"seconds": seconds, "rss_mb": rss, "checksums": checksums}))
 
 
-def first_articles(corpus: Path, limit: int, target: Path) -> None:
-    opener: Callable[..., Any] = gzip.open if corpus.name.endswith(".gz") else open
-    with opener(corpus, "rt", encoding="utf-8") as lines, target.open("w") as out:
-        for count, line in enumerate(lines):
-            if count >= limit:
-                break
-            out.write(line)
-
-
 def measure(corpus: Path, index: Path, verify: bool) -> dict[str, float]:
     flag = [] if verify else ["--no-verify"]
     command = [sys.executable, __file__, "--child", str(corpus), str(index), *flag]
@@ -80,13 +72,7 @@ def main() -> int:
     if args.corpus is None:
         parser.error("--corpus is required")
     with tempfile.TemporaryDirectory() as work:
-        root = Path(work)
-        (root / "corpus").mkdir()
-        source = root / "input.jsonl"
-        first_articles(args.corpus, args.articles, source)
-        settings = load_settings().with_paths(corpus=root / "corpus", index=root / "index")
-        empty = Retriever.from_settings(settings, allow_empty=True)
-        empty.add(expand([str(source)], settings.fetch))
+        settings = import_sample(args.corpus, args.articles, Path(work))
         size = sum(p.stat().st_size for p in settings.index.glob("seg-*.seg"))
         measure(settings.corpus, settings.index, True)  # warm the page cache
         runs: dict[bool, list[dict[str, float]]] = {True: [], False: []}

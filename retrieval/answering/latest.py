@@ -19,7 +19,7 @@ import numpy as np
 
 from retrieval.answering.answer import Answer, Result
 from retrieval.answering.excerpts import make_excerpt
-from retrieval.answering.search import _fingerprint, _near_duplicate, _sources
+from retrieval.answering.search import near_duplicate, passage_fingerprint, passage_sources
 from retrieval.errors import StorybotError
 from retrieval.index.corpus_index import CorpusIndex
 
@@ -80,8 +80,8 @@ def whats_new(
     results: list[Result] = []
     kept: list[tuple[set[str], set[str]]] = []
     for weight, passage, weights in ranked:
-        fingerprint = _fingerprint(index.passage_text(passage))
-        if _near_duplicate(fingerprint, kept) is not None:
+        fingerprint = passage_fingerprint(index.passage_text(passage))
+        if near_duplicate(fingerprint, kept) is not None:
             continue  # the same news in two new articles: shown once
         kept.append(fingerprint)
         piece = index.passages[passage]
@@ -91,7 +91,11 @@ def whats_new(
         )
         results.append(
             Result(
-                excerpt.text, weight, _sources(index, passage), excerpt.highlights, piece.speaker
+                excerpt.text,
+                weight,
+                passage_sources(index, passage),
+                excerpt.highlights,
+                piece.speaker,
             )
         )
         if len(results) == top_k:
@@ -127,11 +131,11 @@ def _copies_earlier(index: CorpusIndex, passage: int, terms: list[str], earlier:
     """Whether an earlier passage says the same (a wire copy, the same long quote)."""
     if not earlier:
         return False
-    mine = _fingerprint(index.passage_text(passage))
+    mine = passage_fingerprint(index.passage_text(passage))
     others = []
     for scored in index.scorer.top(terms, COPY_CANDIDATES * 8):
         if scored.passage in earlier:
-            others.append(_fingerprint(index.passage_text(scored.passage)))
+            others.append(passage_fingerprint(index.passage_text(scored.passage)))
         if len(others) == COPY_CANDIDATES:
             break
-    return _near_duplicate(mine, others) is not None
+    return near_duplicate(mine, others) is not None

@@ -70,9 +70,9 @@ def search(index: CorpusIndex, question: str, options: SearchOptions) -> Answer:
     for candidate in candidates:
         if candidate.coverage < options.min_coverage / 2:
             continue
-        fingerprint = _fingerprint(index.passage_text(candidate.passage))
-        sources = _sources(index, candidate.passage)
-        duplicate = _near_duplicate(fingerprint, kept)
+        fingerprint = passage_fingerprint(index.passage_text(candidate.passage))
+        sources = passage_sources(index, candidate.passage)
+        duplicate = near_duplicate(fingerprint, kept)
         if duplicate is not None:
             merged = _merge_sources(results[duplicate].sources, sources)
             results[duplicate] = _with_sources(results[duplicate], merged)
@@ -133,7 +133,7 @@ def rank(index: CorpusIndex, query: Query, pool: int) -> list[Candidate]:
     return candidates
 
 
-def _sources(index: CorpusIndex, passage: int) -> tuple[Source, ...]:
+def passage_sources(index: CorpusIndex, passage: int) -> tuple[Source, ...]:
     seen: dict[str, Source] = {}
     for same in index.same_passages(passage):
         source = index.source_of(same)
@@ -150,14 +150,14 @@ def _with_sources(result: Result, sources: tuple[Source, ...]) -> Result:
     return Result(result.excerpt, result.score, sources, result.highlights, result.speaker)
 
 
-def _fingerprint(text: str) -> tuple[set[str], set[str]]:
+def passage_fingerprint(text: str) -> tuple[set[str], set[str]]:
     """A passage's set of words and its long quotations, for spotting copies."""
     words = set(re.findall(r"\w+", normalize(text)))
     quotes = {" ".join(re.findall(r"\w+", normalize(q))) for q in _QUOTED.findall(text)}
     return words, quotes
 
 
-def _near_duplicate(
+def near_duplicate(
     fingerprint: tuple[set[str], set[str]], kept: list[tuple[set[str], set[str]]]
 ) -> int | None:
     """The position of a kept passage that is a copy of this one (wire copy, same quote)."""

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from retrieval.answering.search import _fingerprint, _near_duplicate
+from retrieval.answering.search import near_duplicate, passage_fingerprint
 from retrieval.index.corpus_index import CorpusIndex
 from retrieval.text.article import Source
 from retrieval.text.sentences import sentence_spans
@@ -73,9 +73,9 @@ def _merge(
     text: str,
     source: Source,
 ) -> None:
-    fingerprint = _fingerprint(text)
+    fingerprint = passage_fingerprint(text)
     same_date = [e for e in events if e[0] == when]
-    copy = _near_duplicate(fingerprint, [e[3] for e in same_date])
+    copy = near_duplicate(fingerprint, [e[3] for e in same_date])
     if copy is None:
         events.append((when, text, [source], fingerprint))
     elif all(s.id != source.id for s in same_date[copy][2]):
