@@ -35,9 +35,9 @@ log = logging.getLogger(__name__)
 EXTENSIONS = (
     "bot.cogs.ask",
     "bot.cogs.sources",
-    "bot.cogs.quotes",
-    "bot.cogs.latest",
-    "bot.cogs.timeline",
+    "bot.cogs.story.quotes",
+    "bot.cogs.story.latest",
+    "bot.cogs.story.timeline",
     "bot.cogs.help",
     "bot.cogs.add",
     "bot.cogs.settings",

@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from importlib import metadata
 
 from retrieval import StorybotError
-from retrieval.cli import ask, check, corpus, evaluate, latest, quotes, timeline
+from retrieval.cli import ask, check, corpus, evaluate
 from retrieval.cli.options import add_global_options, command, settings_from
 from retrieval.cli.output import OutputError, discard_stdout
+from retrieval.cli.story import latest, quotes, timeline
 
 EXAMPLES = """\
 examples:
