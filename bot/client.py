@@ -15,12 +15,15 @@ from discord.ext import commands
 from bot.errors import report
 from bot.guards import OFF, Cooldown, interaction_pointer
 from bot.replies import reply_to, whisper
+from bot.views import DYNAMIC_ITEMS
 from retrieval import (
     AddReport,
     Article,
     ChannelSettings,
     ChannelStore,
+    Context,
     Latest,
+    PassageRef,
     Quotes,
     Reply,
     Retriever,
@@ -129,6 +132,8 @@ class StoryBot(commands.Bot):
         return self.retriever.options.top_k
 
     async def setup_hook(self) -> None:
+        # The components under answers answer presses on messages sent before a restart.
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands()
@@ -199,6 +204,11 @@ class StoryBot(commands.Bot):
         """What a person said, found off the event loop, between searches."""
         async with self._search_lock:
             return await asyncio.to_thread(self.retriever.quotes, name)
+
+    async def context(self, ref: PassageRef) -> Context:
+        """An excerpt's paragraph with its neighbours, read off the event loop, between searches."""
+        async with self._search_lock:
+            return await asyncio.to_thread(self.retriever.context, ref)
 
     def _answer(self, question: str) -> Reply:
         first = self.retriever.ask(question)

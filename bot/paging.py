@@ -1,4 +1,8 @@
-"""The "Previous" and "More" buttons that page through a reply, for the asker only."""
+"""The "Previous" and "More" buttons that page through a reply, for the asker only.
+
+A page may carry components of its own that anyone may use (an answer's Context, in
+``bot.views``): they change with the page, and stay when the pager times out.
+"""
 
 from __future__ import annotations
 
@@ -20,11 +24,20 @@ NOT_YOURS = "Only the person who asked can turn these pages. Ask your own questi
 class Pager(discord.ui.View):
     """Buttons over pages built in advance; they go away after ``timeout`` seconds."""
 
-    def __init__(self, pages: Sequence[discord.Embed], owner_id: int, timeout: float) -> None:
+    def __init__(
+        self,
+        pages: Sequence[discord.Embed],
+        owner_id: int,
+        timeout: float,
+        items: Sequence[Sequence[discord.ui.Item[Any]]] = (),
+    ) -> None:
         super().__init__(timeout=timeout)
         self.pages = list(pages)
         self.owner_id = owner_id
         self.page = 0
+        # Each page's own components; they are dynamic items, dispatched without the
+        # pager, so the asker-only check below does not apply to them.
+        self.items = [list(page) for page in items] + [[] for _ in pages[len(items) :]]
         # Set by whoever sends the first page, so that the timeout can remove the buttons.
         self.message: discord.Message | None = None
         self._update_buttons()
@@ -70,7 +83,10 @@ class Pager(discord.ui.View):
         if self.message is None:
             return
         try:
-            await self.message.edit(view=None, allowed_mentions=NO_MENTIONS)
+            # The page buttons go; the page's own components stay.
+            await self.message.edit(
+                view=lasting_view(self.items[self.page]), allowed_mentions=NO_MENTIONS
+            )
         except discord.HTTPException as exc:
             # The message may be gone; the buttons stop working either way.
             log.debug("Could not remove the page buttons: %s", exc)
@@ -86,6 +102,21 @@ class Pager(discord.ui.View):
     def _update_buttons(self) -> None:
         self.previous.disabled = self.page == 0
         self.more.disabled = self.page >= len(self.pages) - 1
+        for item in list(self.children):
+            if item not in (self.previous, self.more):
+                self.remove_item(item)
+        for item in self.items[self.page]:
+            self.add_item(item)
+
+
+def lasting_view(items: Sequence[discord.ui.Item[Any]]) -> discord.ui.View | None:
+    """A view of items that need no state in this process (dynamic items), or None."""
+    if not items:
+        return None
+    view = discord.ui.View(timeout=None)
+    for item in items:
+        view.add_item(item)
+    return view
 
 
 async def follow_up_with_pages(

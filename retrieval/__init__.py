@@ -17,6 +17,7 @@ from retrieval.answering.render import (
     ELLIPSIS,
     NO_ANSWER,
     NO_ANSWER_HINT,
+    RenderedResult,
     Reply,
     build_reply,
     clip,
@@ -32,6 +33,7 @@ from retrieval.errors import (
     EvalError,
     IndexDamagedError,
     IndexStoreError,
+    PassageGone,
     QuestionTooLong,
     StateError,
     StorybotError,
@@ -45,6 +47,7 @@ from retrieval.state.channels import ChannelSettings, ChannelStore
 from retrieval.state.database import StateDatabase
 from retrieval.storage.checking import IndexCheck, check_index
 from retrieval.storage.corpus import MAX_ARTICLE_BYTES
+from retrieval.storage.neighbours import Context, PassageRef
 from retrieval.text.article import Article, Source
 
 __all__ = [
@@ -63,6 +66,7 @@ __all__ = [
     "ChannelSettings",
     "ChannelStore",
     "ConfigError",
+    "Context",
     "CorpusError",
     "EvalError",
     "EvalQuestion",
@@ -74,11 +78,14 @@ __all__ = [
     "Latest",
     "Outcome",
     "Overrides",
+    "PassageGone",
+    "PassageRef",
     "Progress",
     "ProgressStep",
     "QuestionTooLong",
     "Quote",
     "Quotes",
+    "RenderedResult",
     "Reply",
     "Report",
     "Result",

@@ -29,6 +29,10 @@ class StateError(StorybotError):
     """A state database (the bot's per-guild settings) that cannot be opened or used."""
 
 
+class PassageGone(StorybotError):
+    """A passage reference whose article was removed, or changed, since the answer was given."""
+
+
 class EvalError(StorybotError):
     """An evaluation file that is missing or malformed."""
 

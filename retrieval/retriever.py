@@ -24,6 +24,7 @@ from retrieval.index.scoring import BM25Params
 from retrieval.index.workers import cpu_workers
 from retrieval.intake.ingest import Added, AddReport, add_articles, remove_article
 from retrieval.settings import LockSettings, Settings
+from retrieval.storage.neighbours import Context, PassageRef, context_of
 from retrieval.storage.serving import catch_up, open_serving
 from retrieval.storage.store import Loaded
 from retrieval.text.analysis import Analyzer
@@ -137,6 +138,11 @@ class Retriever:
         """The story's dated events in order (see answering.timeline)."""
         self.refresh()
         return build_timeline(self.index)
+
+    def context(self, ref: PassageRef) -> Context:
+        """An excerpt's paragraph with its neighbours; PassageGone if its article went since."""
+        self.refresh()
+        return context_of(self.index, ref)
 
     def articles(self) -> list[ArticleInfo]:
         """The indexed articles, in index order, with their passage counts."""

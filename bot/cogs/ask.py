@@ -14,11 +14,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.embeds import answer_pages
+from bot.embeds import answer_layout
 from bot.errors import report
 from bot.guards import OFF, channel_pointer, cooldown_notice, is_question, question_problem
 from bot.paging import Pager
 from bot.replies import NO_MENTIONS, reply_to, start_thread, whisper, with_view
+from bot.views import answer_view
 from retrieval import ChannelSettings
 
 if TYPE_CHECKING:
@@ -59,12 +60,12 @@ class Ask(commands.Cog):
         if reply.empty:
             await whisper(interaction, reply.empty)
             return
-        pages = answer_pages(reply, self.bot.page_size)
-        view = Pager.when_needed(pages, interaction.user.id, self.timeout)
+        pages = answer_layout(reply, self.bot.page_size)
+        view = answer_view(pages, interaction.user.id, self.timeout)
         sent = await interaction.followup.send(
-            embed=pages[0], wait=True, allowed_mentions=NO_MENTIONS, **with_view(view)
+            embed=pages[0][0], wait=True, allowed_mentions=NO_MENTIONS, **with_view(view)
         )
-        if view:
+        if isinstance(view, Pager):
             view.message = sent
 
     @commands.command(name="ask")
@@ -144,17 +145,17 @@ class Ask(commands.Cog):
         if reply.empty:
             await reply_to(message, reply.empty)
             return
-        pages = answer_pages(reply, self.bot.page_size)
-        view = Pager.when_needed(pages, message.author.id, self.timeout)
+        pages = answer_layout(reply, self.bot.page_size)
+        view = answer_view(pages, message.author.id, self.timeout)
         thread = await start_thread(message, question) if self.threads(message) else None
         # In a thread started from the question, the answer needs no reply reference.
         reference: dict[str, Any] = {}
         if thread is None:
             reference["reference"] = message.to_reference(fail_if_not_exists=False)
         sent = await (thread or message.channel).send(
-            embed=pages[0], allowed_mentions=NO_MENTIONS, **reference, **with_view(view)
+            embed=pages[0][0], allowed_mentions=NO_MENTIONS, **reference, **with_view(view)
         )
-        if view:
+        if isinstance(view, Pager):
             view.message = sent
 
     def refusal(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from retrieval.storage.neighbours import PassageRef
 from retrieval.text.article import Source
 
 
@@ -13,7 +14,7 @@ class Result:
     """One excerpt, quoted verbatim, with its score and every source that carries it.
 
     ``highlights`` are character spans of the excerpt whose words match the
-    question's terms.
+    question's terms; ``ref`` names the passage it was cut from, for its context.
     """
 
     excerpt: str
@@ -21,6 +22,7 @@ class Result:
     sources: tuple[Source, ...]
     highlights: tuple[tuple[int, int], ...] = ()
     speaker: str | None = None
+    ref: PassageRef | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {

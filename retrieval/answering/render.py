@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from retrieval.answering.answer import Answer, Result
+from retrieval.storage.neighbours import PassageRef
 from retrieval.text.article import Source
 
 NO_ANSWER = "I found nothing about that in the articles."
@@ -38,10 +39,11 @@ _URL = re.compile(r"https?://[^\s<>`]+")
 
 @dataclass(frozen=True)
 class RenderedResult:
-    """One excerpt as a block quote and the lines naming its sources."""
+    """One excerpt as a block quote and the lines naming its sources (``ref``: its passage)."""
 
     quote: str
     sources: tuple[str, ...]
+    ref: PassageRef | None = None
 
     @property
     def text(self) -> str:
@@ -179,7 +181,7 @@ def footer(answer: Answer) -> str:
 
 def render_result(result: Result, links: bool = True) -> RenderedResult:
     """One excerpt and its sources, escaped and bounded."""
-    return RenderedResult(quote_block(result), source_lines(result.sources, links))
+    return RenderedResult(quote_block(result), source_lines(result.sources, links), result.ref)
 
 
 def build_reply(answer: Answer, links: bool = True, more: Answer | None = None) -> Reply:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -13,6 +13,7 @@ from retrieval.answering.excerpts import make_excerpt
 from retrieval.answering.query import Query, analyze_query, answerable, check_question
 from retrieval.answering.rerank import case_bonus, with_coverage
 from retrieval.index.corpus_index import CorpusIndex
+from retrieval.storage.neighbours import PassageRef
 from retrieval.text.analysis import normalize
 from retrieval.text.article import Source
 
@@ -100,6 +101,7 @@ def search(index: CorpusIndex, question: str, options: SearchOptions) -> Answer:
                 sources=sources,
                 highlights=excerpt.highlights,
                 speaker=passage.speaker,
+                ref=PassageRef.of(article, passage),
             )
         )
     return Answer(question, tuple(results), index.article_count, index.passage_count, query.terms)
@@ -147,7 +149,7 @@ def _merge_sources(first: tuple[Source, ...], more: tuple[Source, ...]) -> tuple
 
 
 def _with_sources(result: Result, sources: tuple[Source, ...]) -> Result:
-    return Result(result.excerpt, result.score, sources, result.highlights, result.speaker)
+    return replace(result, sources=sources)
 
 
 def passage_fingerprint(text: str) -> tuple[set[str], set[str]]:

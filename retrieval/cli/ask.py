@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from retrieval import (
     NO_ANSWER,
     Answer,
+    Context,
     QuestionTooLong,
     Retriever,
     StorybotError,
@@ -31,6 +32,7 @@ def add_parsers(commands: Subcommands) -> None:
           storybot ask "Who urged Ford to take a leave?"
           storybot ask "Who is Ford's driver?" --json --top-k 5
           printf 'Who is the deputy mayor?\\nWhat did Kelly say?\\n' | storybot ask -
+          storybot ask "Who is Ford's driver?" --context
         """,
     )
     ask.add_argument(
@@ -44,6 +46,12 @@ def add_parsers(commands: Subcommands) -> None:
     )
     ask.add_argument(
         "--top-k", type=top_k, metavar="N", help="how many excerpts, 1-25 (default: the config's)"
+    )
+    ask.add_argument(
+        "--context",
+        action="store_true",
+        help="show each excerpt's whole paragraph with the paragraphs before and after it "
+        "(with --json: a 'context' object in each result)",
     )
     ask.set_defaults(handler=cmd_ask)
 
@@ -87,16 +95,28 @@ def answer_one(
     """Print the answer to one question; ``heading`` puts the question above it."""
     if args.json:
         answer = retriever.ask(question, top_k=args.top_k) if question else Answer(question)
-        echo_json(answer.to_dict())
+        found = answer.to_dict()
+        if args.context:
+            for result, context in zip(found["results"], contexts(retriever, answer), strict=True):
+                result["context"] = context.to_dict() if context else None
+        echo_json(found)
     elif question:
         answer = retriever.ask(question, top_k=args.top_k)
         if heading:
             echo(f"Q: {question}")
-        echo(format_answer(answer))
+        echo(format_answer(answer, contexts(retriever, answer) if args.context else None))
 
 
-def format_answer(answer: Answer) -> str:
-    """An answer for a terminal: numbered excerpts, each followed by its sources."""
+def contexts(retriever: Retriever, answer: Answer) -> list[Context | None]:
+    """Each excerpt's context, read from the index the answer came from."""
+    return [retriever.context(r.ref) if r.ref else None for r in answer.results]
+
+
+def format_answer(answer: Answer, context: list[Context | None] | None = None) -> str:
+    """An answer for a terminal: numbered excerpts, each followed by its sources.
+
+    With ``context``, each excerpt's paragraph and its neighbours follow its sources.
+    """
     if not answer.found:
         return f"{NO_ANSWER}\n"
     lines = []
@@ -104,8 +124,26 @@ def format_answer(answer: Answer) -> str:
         excerpt = result.excerpt.replace("\n", "\n   ")
         lines.append(f"{rank}. {excerpt}")
         lines.extend(f"   — {plain_source(source)}" for source in result.sources)
+        found = context[rank - 1] if context else None
+        if found is not None:
+            lines.extend(["   context:", *format_context(found)])
         lines.append("")
     return "\n".join(lines)
+
+
+def format_context(context: Context) -> list[str]:
+    """The paragraphs around an excerpt, indented; its own marked with '>'."""
+    lines = ["     …"] if context.earlier else []
+    for number, paragraph in enumerate(context.paragraphs):
+        mark = "   > " if number == context.at else "     "
+        if number:
+            lines.append("")
+        lines.extend(
+            mark + line if line.strip() else mark.rstrip() for line in paragraph.split("\n")
+        )
+    if context.later:
+        lines.append("     …")
+    return lines
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
