@@ -30,9 +30,8 @@ def add_parsers(commands: Subcommands) -> None:
         "answer a question with the best excerpts and their sources",
         """
           storybot ask "Who urged Ford to take a leave?"
-          storybot ask "Who is Ford's driver?" --json --top-k 5
+          storybot ask "Who is Ford's driver?" --top-k 5 --context
           printf 'Who is the deputy mayor?\\nWhat did Kelly say?\\n' | storybot ask -
-          storybot ask "Who is Ford's driver?" --context
         """,
     )
     ask.add_argument(
