@@ -45,15 +45,21 @@ from retrieval.retriever import ArticleInfo, Retriever
 from retrieval.settings import CHANNEL_MODES, ChannelMode, FetchSettings, Settings, load_settings
 from retrieval.state.channels import ChannelSettings, ChannelStore
 from retrieval.state.database import StateDatabase
+from retrieval.state.export import feedback_file
+from retrieval.state.feedback import MAX_COMMENT_CHARS, Feedback, VoteResult, clean_comment
+from retrieval.state.questions import ANSWER_ID, LoggedAnswer, QuestionLog, Shown
+from retrieval.state.reports import QuestionStats, Unhelpful, question_stats, unhelpful_questions
 from retrieval.storage.checking import IndexCheck, check_index
 from retrieval.storage.corpus import MAX_ARTICLE_BYTES
 from retrieval.storage.neighbours import Context, PassageRef
 from retrieval.text.article import Article, Source
 
 __all__ = [
+    "ANSWER_ID",
     "CHANNEL_MODES",
     "ELLIPSIS",
     "MAX_ARTICLE_BYTES",
+    "MAX_COMMENT_CHARS",
     "NO_ANSWER",
     "NO_ANSWER_HINT",
     "AddReport",
@@ -71,17 +77,21 @@ __all__ = [
     "EvalError",
     "EvalQuestion",
     "Event",
+    "Feedback",
     "FetchSettings",
     "IndexCheck",
     "IndexDamagedError",
     "IndexStoreError",
     "Latest",
+    "LoggedAnswer",
     "Outcome",
     "Overrides",
     "PassageGone",
     "PassageRef",
     "Progress",
     "ProgressStep",
+    "QuestionLog",
+    "QuestionStats",
     "QuestionTooLong",
     "Quote",
     "Quotes",
@@ -91,27 +101,34 @@ __all__ = [
     "Result",
     "Retriever",
     "Settings",
+    "Shown",
     "Source",
     "StateDatabase",
     "StateError",
     "StorybotError",
     "Timeline",
+    "Unhelpful",
+    "VoteResult",
     "build_reply",
     "check_index",
     "check_question",
+    "clean_comment",
     "clip",
     "escape",
     "evaluate",
     "expand",
+    "feedback_file",
     "fetch_article",
     "from_bytes",
     "is_url",
     "load_questions",
     "load_settings",
     "open_channel_store",
+    "question_stats",
     "reply_text",
     "since_date",
     "source_text",
+    "unhelpful_questions",
 ]
 
 

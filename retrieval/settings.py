@@ -99,6 +99,10 @@ class BotSettings:
     threads: bool = False
     # Request the privileged message-content intent (questions mode needs it).
     message_content: bool = False
+    # Keep each question's text and the excerpts shown in the state (for stats and export).
+    log_questions: bool = True
+    # Days the question log and its votes are kept.
+    question_log_days: int = 90
 
 
 @dataclass(frozen=True)
@@ -173,6 +177,7 @@ _RANGES: dict[str, Range] = {
     # A slash command's reply can only be edited for 15 minutes after the question.
     "bot.page_timeout_seconds": Range(0, 840, open_low=True),
     "bot.pages": Range(1, 10),
+    "bot.question_log_days": Range(1, 3650),
 }
 
 

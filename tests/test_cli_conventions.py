@@ -30,6 +30,8 @@ COMMANDS = (
     "eval",
     "check",
     "run",
+    "stats",
+    "feedback",
 )
 ROOT = Path(__file__).resolve().parent.parent
 

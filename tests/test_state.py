@@ -12,8 +12,11 @@ from typing import Any
 
 import pytest
 
-from retrieval import ChannelSettings, ChannelStore, StateDatabase, StateError
-from retrieval.state.database import SCHEMA_VERSION
+from retrieval import ChannelSettings, ChannelStore, QuestionLog, StateDatabase, StateError
+from retrieval.state.database import MIGRATIONS, SCHEMA_VERSION
+
+# Every table the migrations make.
+TABLES = {"channel_settings", "secrets", "answers", "votes"}
 
 
 @pytest.fixture
@@ -33,7 +36,7 @@ def test_a_new_file_is_created_in_wal_with_the_schema(tmp_path: Path) -> None:
     assert database.version == SCHEMA_VERSION >= 1
     (mode,) = database.query("PRAGMA journal_mode")[0]
     assert mode == "wal"
-    assert tables(path) == {"channel_settings"}
+    assert tables(path) == TABLES
     database.close()
 
 
@@ -44,10 +47,24 @@ def test_a_version_0_file_is_migrated_and_keeps_what_it_held(tmp_path: Path) -> 
         connection.execute("INSERT INTO notes VALUES ('kept')")
     assert tables(path) == {"notes"}
     StateDatabase.open(path).close()
-    assert tables(path) == {"notes", "channel_settings"}
+    assert tables(path) == {"notes", *TABLES}
     with sqlite3.connect(path) as connection:
         assert connection.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
         assert connection.execute("SELECT text FROM notes").fetchall() == [("kept",)]
+
+
+def test_a_version_1_file_gets_the_question_log_and_keeps_its_channels(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite3"
+    with sqlite3.connect(path) as connection:
+        connection.execute(MIGRATIONS[0][0])
+        connection.execute(
+            "INSERT INTO channel_settings VALUES (1, 2, 'off', 1, '2026-01-01T00:00:00+00:00')"
+        )
+        connection.execute("PRAGMA user_version = 1")
+    database = StateDatabase.open(path)
+    assert database.version == SCHEMA_VERSION and tables(path) == TABLES
+    assert ChannelStore(database).get(1, 2) == ChannelSettings("off", True, stored=True)
+    assert QuestionLog(database).record("Who?", ()) is not None
 
 
 def test_settings_survive_reopening(tmp_path: Path) -> None:

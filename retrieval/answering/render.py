@@ -56,7 +56,8 @@ class Reply:
     """What the bot posts for an answer, before it becomes embeds or text.
 
     ``results`` is the first message, the one `storybot chat` prints; ``more``
-    holds further excerpts that the bot's "More" button pages through.
+    holds further excerpts that the bot's "More" button pages through; ``answer`` is
+    what the first message shows, unrendered (the bot logs it).
     """
 
     question: str
@@ -64,6 +65,7 @@ class Reply:
     footer: str
     empty: str | None = None
     more: tuple[RenderedResult, ...] = ()
+    answer: Answer | None = None
 
 
 def escape(text: str) -> str:
@@ -191,7 +193,8 @@ def build_reply(answer: Answer, links: bool = True, more: Answer | None = None) 
     beyond ``answer``'s for paging; the first message stays ``answer``'s.
     """
     if not answer.found:
-        return Reply(answer.query, (), footer(answer), f"{NO_ANSWER} {NO_ANSWER_HINT}")
+        empty = f"{NO_ANSWER} {NO_ANSWER_HINT}"
+        return Reply(answer.query, (), footer(answer), empty, answer=answer)
     shown = {r.excerpt for r in answer.results}
     extra = [r for r in more.results if r.excerpt not in shown] if more else []
     return Reply(
@@ -199,6 +202,7 @@ def build_reply(answer: Answer, links: bool = True, more: Answer | None = None) 
         tuple(render_result(r, links) for r in answer.results),
         footer(answer),
         more=tuple(render_result(r, links) for r in extra),
+        answer=answer,
     )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from importlib import metadata
 
 from retrieval import StorybotError
-from retrieval.cli import ask, check, corpus, evaluate
+from retrieval.cli import ask, check, corpus, evaluate, feedback
 from retrieval.cli.options import add_global_options, command, settings_from
 from retrieval.cli.output import OutputError, discard_stdout
 from retrieval.cli.story import latest, quotes, timeline
@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     quotes.add_parsers(commands)
     latest.add_parsers(commands)
     timeline.add_parsers(commands)
+    feedback.add_parsers(commands)
     run = command(
         commands,
         "run",

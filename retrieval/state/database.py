@@ -24,6 +24,34 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (guild_id, channel_id)
         )""",
     ),
+    # The question log and feedback. No Discord user id is stored: a voter is an HMAC of
+    # their id under a key kept in ``secrets``. ``question`` and ``excerpts`` are NULL
+    # when the log is off; a vote then keeps what its feedback needs itself.
+    (
+        "CREATE TABLE secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL)",
+        """CREATE TABLE answers (
+            id TEXT PRIMARY KEY,
+            guild_id INTEGER,
+            channel_id INTEGER,
+            asked_at TEXT NOT NULL,
+            question TEXT,
+            normalized TEXT,
+            answered INTEGER NOT NULL CHECK (answered IN (0, 1)),
+            excerpts TEXT
+        )""",
+        "CREATE INDEX answers_by_time ON answers (asked_at)",
+        "CREATE INDEX answers_by_guild ON answers (guild_id, asked_at)",
+        """CREATE TABLE votes (
+            answer_id TEXT NOT NULL REFERENCES answers (id) ON DELETE CASCADE,
+            voter TEXT NOT NULL,
+            helpful INTEGER NOT NULL CHECK (helpful IN (0, 1)),
+            comment TEXT,
+            question TEXT,
+            excerpts TEXT,
+            voted_at TEXT NOT NULL,
+            PRIMARY KEY (answer_id, voter)
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 BUSY_SECONDS = 10.0
