@@ -9,6 +9,7 @@ Adapters (``retrieval.cli``, ``bot``) import from here, never from a room.
 from __future__ import annotations
 
 from retrieval.answering.answer import Answer, Result
+from retrieval.answering.conversation import Conversation
 from retrieval.answering.evaluation import EvalQuestion, Outcome, Report, evaluate, load_questions
 from retrieval.answering.latest import Latest, since_date
 from retrieval.answering.query import check_question
@@ -73,6 +74,7 @@ __all__ = [
     "ChannelStore",
     "ConfigError",
     "Context",
+    "Conversation",
     "CorpusError",
     "EvalError",
     "EvalQuestion",

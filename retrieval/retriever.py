@@ -112,14 +112,15 @@ class Retriever:
         )
         return cls(loaded.index, options, settings.corpus, settings.index, workers, loaded, lock)
 
-    def ask(self, question: str, top_k: int | None = None) -> Answer:
+    def ask(self, question: str, top_k: int | None = None, context: str = "") -> Answer:
         """The best excerpts for a question; ``Answer.results`` is empty when nothing fits.
 
+        ``context`` (an earlier question) helps rank, at a lower weight (see ``search``).
         A question over the cap (``retrieval.max_question_chars``) raises QuestionTooLong.
         """
         self.refresh()
         options = self.options if top_k is None else replace(self.options, top_k=top_k)
-        return search(self.index, question, options)
+        return search(self.index, question, options, context)
 
     def quotes(self, name: str) -> Quotes:
         """Every direct quote attributed to the person ``name`` means (see answering.quotes)."""

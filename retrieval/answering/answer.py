@@ -34,17 +34,23 @@ class Result:
 
 @dataclass(frozen=True)
 class Answer:
-    """The best excerpts for a question, best first; empty when the articles don't answer it."""
+    """The best excerpts for a question, best first; empty when the articles don't answer it.
+
+    ``understood`` is the question as a conversation read it, when that differs from
+    ``query`` (a follow-up's pronoun resolved, an ellipsis filled in).
+    """
 
     query: str
     results: tuple[Result, ...] = ()
     articles_searched: int = 0
     passages_searched: int = 0
     terms: tuple[str, ...] = field(default=())
+    understood: str | None = None
 
     @property
     def found(self) -> bool:
         return bool(self.results)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"query": self.query, "results": [r.to_dict() for r in self.results]}
+        taken = {"understood": self.understood} if self.understood else {}
+        return {"query": self.query, **taken, "results": [r.to_dict() for r in self.results]}

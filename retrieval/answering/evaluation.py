@@ -23,6 +23,8 @@ class EvalQuestion:
     q: str
     a: tuple[str, ...]
     kind: str
+    # Questions asked before ``q`` in the same conversation (a follow-up's context).
+    after: tuple[str, ...] = ()
 
     @property
     def in_scope(self) -> bool:
@@ -156,7 +158,10 @@ def load_questions(path: Path) -> list[EvalQuestion]:
         if not isinstance(answers, list) or not all(isinstance(a, str) for a in answers):
             raise EvalError(f"{path}: question {n}: 'a' must be a list of strings")
         kind = item.get("kind", "out" if not answers else "fact")
-        questions.append(EvalQuestion(item["q"], tuple(answers), str(kind)))
+        after = item.get("after", [])
+        if not isinstance(after, list) or not all(isinstance(a, str) and a.strip() for a in after):
+            raise EvalError(f"{path}: question {n}: 'after' must be a list of questions")
+        questions.append(EvalQuestion(item["q"], tuple(answers), str(kind), tuple(after)))
     return questions
 
 
@@ -175,11 +180,22 @@ def first_hit(answer: Answer, accepted: Sequence[str]) -> int | None:
     return None
 
 
-def evaluate(questions: Sequence[EvalQuestion], ask: Callable[[str], Answer]) -> Report:
-    """Ask every question and record where its answer was found."""
+def evaluate(
+    questions: Sequence[EvalQuestion],
+    ask: Callable[[str], Answer],
+    converse: Callable[[Sequence[str]], Answer] | None = None,
+) -> Report:
+    """Ask every question and record where its answer was found.
+
+    A question with ``after`` goes to ``converse`` with its earlier questions before it,
+    to be asked in order in one new conversation; without ``converse`` it is asked alone.
+    """
     report = Report()
     for question in questions:
-        answer = ask(question.q)
+        if question.after and converse is not None:
+            answer = converse((*question.after, question.q))
+        else:
+            answer = ask(question.q)
         rank = first_hit(answer, question.a) if question.in_scope else None
         report.outcomes.append(Outcome(question, rank, answer))
     return report

@@ -21,6 +21,7 @@ NO_ANSWER_HINT = "Try other words, or see what the articles cover with /sources.
 ELLIPSIS = "…"
 # Upper bounds, in rendered characters, well inside one embed's 4096.
 QUOTE_CHARS = 1000
+TAKEN_AS_CHARS = 300
 MAX_SOURCES = 5
 # Upper bounds, in raw characters, of each part of a source line.
 _FIELD_CHARS = {"source": 60, "title": 120, "published": 30, "id": 60, "label": 120}
@@ -66,6 +67,8 @@ class Reply:
     empty: str | None = None
     more: tuple[RenderedResult, ...] = ()
     answer: Answer | None = None
+    # How a follow-up was read, as a line above the answer: "*(taken as: …)*".
+    note: str = ""
 
 
 def escape(text: str) -> str:
@@ -192,9 +195,10 @@ def build_reply(answer: Answer, links: bool = True, more: Answer | None = None) 
     ``more``, a longer answer to the same question, supplies the excerpts
     beyond ``answer``'s for paging; the first message stays ``answer``'s.
     """
+    note = taken_as(answer)
     if not answer.found:
         empty = f"{NO_ANSWER} {NO_ANSWER_HINT}"
-        return Reply(answer.query, (), footer(answer), empty, answer=answer)
+        return Reply(answer.query, (), footer(answer), empty, answer=answer, note=note)
     shown = {r.excerpt for r in answer.results}
     extra = [r for r in more.results if r.excerpt not in shown] if more else []
     return Reply(
@@ -203,12 +207,21 @@ def build_reply(answer: Answer, links: bool = True, more: Answer | None = None) 
         footer(answer),
         more=tuple(render_result(r, links) for r in extra),
         answer=answer,
+        note=note,
     )
+
+
+def taken_as(answer: Answer) -> str:
+    """The line saying how a follow-up was understood, or "" when it was read as asked."""
+    if not answer.understood or answer.understood == answer.query:
+        return ""
+    return f"*(taken as: {escape(clip(answer.understood, TAKEN_AS_CHARS))})*"
 
 
 def reply_text(reply: Reply) -> str:
     """The reply's first message as a single Markdown text."""
+    note = f"{reply.note}\n" if reply.note else ""
     if reply.empty:
-        return reply.empty
+        return note + reply.empty
     blocks = [result.text for result in reply.results]
-    return "\n\n".join(blocks) + f"\n\n-# {reply.footer}"
+    return note + "\n\n".join(blocks) + f"\n\n-# {reply.footer}"

@@ -23,6 +23,8 @@ POOL_FACTOR = 8
 NEAR_DUPLICATE = 0.85
 # A quotation this long, word for word in two passages, makes them the same quote.
 SAME_QUOTE_CHARS = 40
+# What a follow-up's context (the earlier question) counts for, beside its own words.
+CONTEXT_WEIGHT = 0.5
 _QUOTED = re.compile(rf"[\"“]([^\"“”]{{{SAME_QUOTE_CHARS},}})[\"”]")
 
 
@@ -45,31 +47,33 @@ class Candidate:
     coverage: float
 
 
-def search(index: CorpusIndex, question: str, options: SearchOptions) -> Answer:
+def search(index: CorpusIndex, question: str, options: SearchOptions, context: str = "") -> Answer:
     """The best excerpts for a question, or none when the articles don't answer it.
 
-    A question over ``options.max_question_chars`` raises QuestionTooLong first.
+    ``context``, an earlier question a follow-up leans on, helps rank passages at half
+    the weight of the question's own words; whether to answer, and the excerpts, stay
+    the question's own. A question over ``options.max_question_chars`` raises
+    QuestionTooLong first.
     """
     check_question(question, options.max_question_chars)
     scorer = index.scorer
-    query = analyze_query(
-        question,
-        index.analyzer,
-        scorer,
-        fuzzy=options.fuzzy,
-        surfaces=index.surfaces,
-        longest_word=index.longest_surface,
-    )
+    query = _analyze(index, question, options)
     empty = Answer(question, (), index.article_count, index.passage_count, query.terms)
     if not answerable(query, scorer):
         return empty
-    candidates = rank(index, query, options.top_k * POOL_FACTOR)
-    if not candidates or max(c.coverage for c in candidates) < options.min_coverage:
+    floor = options.min_coverage
+    ranking = query
+    if context:
+        ranking = with_context(query, _analyze(index, context, options))
+        # Context words add to what a passage covers, never to what it must cover.
+        floor *= sum(query.weights.values()) / sum(ranking.weights.values())
+    candidates = rank(index, ranking, options.top_k * POOL_FACTOR)
+    if not candidates or max(c.coverage for c in candidates) < floor:
         return empty
     results: list[Result] = []
     kept: list[tuple[set[str], set[str]]] = []
     for candidate in candidates:
-        if candidate.coverage < options.min_coverage / 2:
+        if candidate.coverage < floor / 2:
             continue
         fingerprint = passage_fingerprint(index.passage_text(candidate.passage))
         sources = passage_sources(index, candidate.passage)
@@ -105,6 +109,25 @@ def search(index: CorpusIndex, question: str, options: SearchOptions) -> Answer:
             )
         )
     return Answer(question, tuple(results), index.article_count, index.passage_count, query.terms)
+
+
+def _analyze(index: CorpusIndex, text: str, options: SearchOptions) -> Query:
+    return analyze_query(
+        text,
+        index.analyzer,
+        index.scorer,
+        fuzzy=options.fuzzy,
+        surfaces=index.surfaces,
+        longest_word=index.longest_surface,
+    )
+
+
+def with_context(query: Query, context: Query) -> Query:
+    """The query with the context's other words at half the weight of its own: BM25 counts
+    the query's own terms twice, and a context word counts half toward coverage."""
+    extra = {t: w * CONTEXT_WEIGHT for t, w in context.weights.items() if t not in query.weights}
+    terms = query.terms * 2 + tuple(t for t in context.terms if t in extra)
+    return replace(query, terms=terms, weights={**query.weights, **extra})
 
 
 def rank(index: CorpusIndex, query: Query, pool: int) -> list[Candidate]:

@@ -10,6 +10,7 @@ from retrieval import (
     NO_ANSWER,
     Answer,
     Context,
+    Conversation,
     QuestionTooLong,
     Retriever,
     StorybotError,
@@ -57,10 +58,10 @@ def add_parsers(commands: Subcommands) -> None:
     chat = command(
         commands,
         "chat",
-        "ask interactively; prints exactly what the bot would post",
+        "ask interactively, follow-ups included; prints exactly what the bot would post",
         """
           storybot chat
-          echo "Who urged Ford to take a leave?" | storybot chat
+          printf 'Who is the deputy mayor?\\nWhat did he ask Ford to do?\\n' | storybot chat
         """,
     )
     chat.set_defaults(handler=cmd_chat)
@@ -145,11 +146,19 @@ def format_context(context: Context) -> list[str]:
     return lines
 
 
+# A line that starts the conversation over: the next question is read as it stands.
+RESET_COMMANDS = ("/new", "/reset")
+STARTED_OVER = "(New conversation: the next question starts afresh.)"
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
-    retriever = open_retriever(args)
+    conversation = Conversation(open_retriever(args))
     interactive = sys.stdin.isatty()
     if interactive:
-        echo("Ask about the story (an empty line or Ctrl-D quits).")
+        echo(
+            "Ask about the story; follow-ups build on the questions before "
+            f"({' or '.join(RESET_COMMANDS)} starts over; an empty line or Ctrl-D quits)."
+        )
     while True:
         try:
             line = input("you> " if interactive else "")
@@ -159,14 +168,18 @@ def cmd_chat(args: argparse.Namespace) -> int:
             if interactive:
                 break
             continue
-        echo(chat_reply(retriever, line.strip()))
+        if line.strip().lower() in RESET_COMMANDS:
+            conversation.reset()
+            echo(STARTED_OVER)
+        else:
+            echo(chat_reply(conversation, line.strip()))
         echo()
     return 0
 
 
-def chat_reply(retriever: Retriever, question: str) -> str:
+def chat_reply(asker: Conversation | Retriever, question: str) -> str:
     """What the bot would post for a question: its first message, or its refusal."""
     try:
-        return reply_text(build_reply(retriever.ask(question)))
+        return reply_text(build_reply(asker.ask(question)))
     except QuestionTooLong as refused:
         return str(refused)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from retrieval import (
     Answer,
+    Conversation,
     EvalError,
     Outcome,
     QuestionTooLong,
@@ -37,7 +39,8 @@ def add_parsers(commands: Subcommands) -> None:
     ev.add_argument(
         "file",
         type=Path,
-        help="a YAML list of {q: question, a: [accepted answer substrings], kind: label}",
+        help="a YAML list of {q: question, a: [accepted answer substrings], kind: label}, "
+        "with after: [earlier questions] for a follow-up",
     )
     ev.add_argument(
         "--top-k",
@@ -62,7 +65,11 @@ def add_parsers(commands: Subcommands) -> None:
 def cmd_eval(args: argparse.Namespace) -> int:
     questions = load_questions(args.file)
     retriever = open_retriever(args)
-    report = evaluate(questions, lambda q: _ask(retriever, q, args))
+    report = evaluate(
+        questions,
+        lambda q: _ask(retriever, q, args),
+        lambda asked: _converse(retriever, asked, args),
+    )
     if args.json:
         echo_json({**report.to_dict(args.top_k), "misses": [_miss(o) for o in report.misses()]})
         return 0
@@ -88,6 +95,18 @@ def _ask(retriever: Retriever, question: str, args: argparse.Namespace) -> Answe
         raise EvalError(f"{args.file}: question {clip(question, 40)!r}: {error}") from None
 
 
+def _converse(retriever: Retriever, asked: Sequence[str], args: argparse.Namespace) -> Answer:
+    """Ask questions in order in one new conversation; the last one's answer."""
+    conversation = Conversation(retriever)
+    answer = Answer("")
+    for question in asked:
+        try:
+            answer = conversation.ask(question, top_k=args.top_k)
+        except QuestionTooLong as error:
+            raise EvalError(f"{args.file}: question {clip(question, 40)!r}: {error}") from None
+    return answer
+
+
 def _miss(outcome: Outcome) -> dict[str, Any]:
     q, answer = outcome.question, outcome.answer
     return {
@@ -96,4 +115,5 @@ def _miss(outcome: Outcome) -> dict[str, Any]:
         "expected": list(q.a),
         "rank": outcome.rank,
         "first": answer.results[0].excerpt if answer.found else None,
+        **({"understood": answer.understood} if answer.understood else {}),
     }

@@ -109,6 +109,11 @@ def pronoun_attributed(paragraph: str) -> bool:
     return bool(_PRONOUN_SAID.search(paragraph))
 
 
+def person_name(candidate: str) -> str | None:
+    """The person's name in a run of capitalised words, titles and sentence words left out."""
+    return _person(candidate)
+
+
 def _person(candidate: str) -> str | None:
     """Strip titles and sentence-initial words; keep what looks like a person's name."""
     words = [w.rstrip(".") for w in candidate.split()]

@@ -1,0 +1,155 @@
+"""A conversation: the last few questions and answers, and follow-ups read against them."""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Protocol
+
+from retrieval.answering.answer import Answer, Result
+from retrieval.answering.conversation.resolve import Reading, Turn, resolve
+from retrieval.answering.conversation.words import names
+from retrieval.answering.query import check_question
+from retrieval.answering.render import ELLIPSIS, clip
+from retrieval.answering.search import SearchOptions
+from retrieval.index.corpus_index import CorpusIndex
+
+# Turns kept: a follow-up leans on the last one, a pronoun at most a few back.
+MAX_TURNS = 4
+# The most excerpts an answer may ask for (as `storybot ask --top-k`).
+MAX_TOP_K = 25
+# Passages looked at to learn which pronoun the articles use for a person.
+GENDER_PASSAGES = 30
+# Share of the pronouns after a person's name that must agree to settle it.
+GENDER_AGREEMENT = 2 / 3
+# How far after a name its pronoun is looked for, in characters.
+_PRONOUN_REACH = 120
+_PRONOUN = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
+_QUOTATION = re.compile(r"[\"“][^\"“”]*[\"”]")
+_MALE = frozenset({"he", "him", "his", "himself"})
+
+
+class Asker(Protocol):
+    """What a conversation asks through: the Retriever."""
+
+    options: SearchOptions
+
+    def ask(self, question: str, top_k: int | None = None, context: str = "") -> Answer: ...
+
+    @property
+    def index(self) -> CorpusIndex: ...
+
+
+class Conversation:
+    """Questions asked one after another, each follow-up read against the ones before.
+
+    Only the last ``turns`` questions are kept, in memory: nothing is stored.
+    """
+
+    def __init__(self, asker: Asker, turns: int = MAX_TURNS) -> None:
+        self.asker = asker
+        self._turns: deque[Turn] = deque(maxlen=max(turns, 1))
+        self._genders: dict[str, str | None] = {}
+
+    @property
+    def turns(self) -> tuple[Turn, ...]:
+        return tuple(self._turns)
+
+    def reset(self) -> None:
+        """Start over: the next question is read as it stands."""
+        self._turns.clear()
+
+    def ask(self, question: str, top_k: int | None = None) -> Answer:
+        """Answer a question as part of the conversation.
+
+        ``Answer.understood`` holds the question as it was read when that differs from
+        what was asked. A question over the length cap raises QuestionTooLong.
+        """
+        question = question.strip()
+        check_question(question, self.asker.options.max_question_chars)
+        reading = resolve(question, self.turns, self.gender)
+        answer = self._answer(reading, top_k or self.asker.options.top_k)
+        understood = reading.text if reading.rewritten else None
+        answer = replace(answer, query=question, understood=understood)
+        self._turns.append(self._turn(question, reading, answer))
+        return answer
+
+    def _answer(self, reading: Reading, top_k: int) -> Answer:
+        """The reading's own question decides whether to answer; its context helps rank."""
+        if not reading.rewritten:
+            return self.asker.ask(reading.text, top_k=top_k)
+        pool = min(top_k + len(reading.exclude), MAX_TOP_K)
+        text = reading.text
+        limit = self.asker.options.max_question_chars
+        if len(text) > limit:  # names put in for pronouns can make it longer
+            text = clip(text, limit).removesuffix(ELLIPSIS)
+        answer = self.asker.ask(text, top_k=pool)
+        if reading.context and answer.found:
+            # The follow-up's own words decide whether the articles answer it at all.
+            answer = self.asker.ask(text, top_k=pool, context=reading.context)
+        fresh = tuple(r for r in answer.results if r.excerpt not in reading.exclude)
+        return replace(answer, results=fresh[:top_k])
+
+    def _turn(self, asked: str, reading: Reading, answer: Answer) -> Turn:
+        people = _unique(n.name for n in names(reading.text))
+        return Turn(
+            asked=asked,
+            understood=reading.text,
+            context=reading.context,
+            people=people,
+            answer_people=_answer_people(answer.results),
+            shown=tuple(r.excerpt for r in answer.results),
+            excluded=reading.exclude,
+        )
+
+    def gender(self, name: str) -> str | None:
+        """The person's gender as the articles' pronouns say it ("male", "female"), or None."""
+        if name not in self._genders:
+            self._genders[name] = self._learn_gender(name)
+        return self._genders[name]
+
+    def _learn_gender(self, name: str) -> str | None:
+        """The pronoun that most often follows the person's surname, outside quotations."""
+        index = self.asker.index
+        surname = name.split()[-1]
+        term = index.analyzer.term(surname)
+        if term is None or not index.scorer.has_term(term):
+            return None
+        mention = re.compile(rf"\b{re.escape(surname)}\b")
+        male = female = 0
+        for scored in index.scorer.top([term], GENDER_PASSAGES):
+            text = _QUOTATION.sub(" ", index.passage_text(scored.passage))
+            for match in mention.finditer(text):
+                pronoun = _PRONOUN.search(text, match.end(), match.end() + _PRONOUN_REACH)
+                if pronoun is None:
+                    continue
+                if pronoun.group().lower() in _MALE:
+                    male += 1
+                else:
+                    female += 1
+        total = male + female
+        if not total:
+            return None
+        if male / total >= GENDER_AGREEMENT:
+            return "male"
+        if female / total >= GENDER_AGREEMENT:
+            return "female"
+        return None
+
+
+def _answer_people(results: Iterable[Result]) -> tuple[str, ...]:
+    """The people the best excerpt is about: its speaker, then those it names."""
+    for result in results:
+        found = [result.speaker] if result.speaker else []
+        found.extend(n.name for n in names(result.excerpt))
+        return _unique(found)
+    return ()
+
+
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    """Items in order, each once; a surname alone goes when the full name is there."""
+    kept = list(dict.fromkeys(items))
+    full = [k for k in kept if " " in k]
+    return tuple(k for k in kept if " " in k or not any(f.endswith(f" {k}") for f in full))

@@ -1,0 +1,158 @@
+"""Conversations: follow-ups read against the turns before them, over the seed story."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retrieval.answering.conversation import Conversation
+from retrieval.answering.conversation.session import MAX_TURNS
+from retrieval.answering.evaluation import EvalQuestion, evaluate, load_questions
+from retrieval.retriever import Retriever
+
+FOLLOWUPS = Path(__file__).parent / "data" / "followups.yaml"
+
+
+@pytest.mark.parametrize(
+    ("earlier", "follow_up", "understood"),
+    [
+        # a pronoun after a "who" question: the person the answer names
+        (
+            "Who is the deputy mayor?",
+            "What did he ask Ford to do?",
+            "What did Norm Kelly ask Ford to do?",
+        ),
+        # a pronoun: the person the earlier question names first
+        (
+            "Has Norm Kelly said much about his meetings with Ford?",
+            "Why did he speak out on Wednesday?",
+            "Why did Norm Kelly speak out on Wednesday?",
+        ),
+        # ellipsis: a name for the earlier question's name
+        (
+            "What is Denzil Minnan-Wong concerned about?",
+            "what about Stintz?",
+            "What is Stintz concerned about?",
+        ),
+        # ellipsis: a dated phrase for the earlier question's dated phrase
+        (
+            "What was Ford doing on Sept. 30, 2013?",
+            "And on Oct. 16, 2013?",
+            "What was Ford doing on Oct. 16, 2013?",
+        ),
+        # ellipsis: a noun phrase for the earlier question's subject
+        (
+            "What has the province said about stepping in?",
+            "And the premier?",
+            "What has the premier said about stepping in?",
+        ),
+        # an event: the earlier question, asked when
+        (
+            "What did Ford say about the Hero Burger outside City Hall?",
+            "When was that?",
+            "What did Ford say about the Hero Burger outside City Hall? When was that?",
+        ),
+    ],
+)
+def test_a_follow_up_is_read_against_the_question_before(
+    seed_retriever: Retriever, earlier: str, follow_up: str, understood: str
+) -> None:
+    conversation = Conversation(seed_retriever)
+    assert conversation.ask(earlier).understood is None
+    answer = conversation.ask(follow_up)
+    assert answer.query == follow_up and answer.understood == understood
+    assert answer.found
+
+
+@pytest.mark.parametrize(
+    ("earlier", "follow_up", "answer_holds"),
+    [
+        ("Who is the deputy mayor?", "What did he ask Ford to do?", "pause"),
+        (
+            "What has the province said about stepping in?",
+            "And the premier?",
+            "police, the courts or the mayor",
+        ),
+        (
+            "What did Ford say about the Hero Burger outside City Hall?",
+            "When was that?",
+            "April 2013",
+        ),
+    ],
+)
+def test_the_follow_up_is_answered_where_alone_it_is_not(
+    seed_retriever: Retriever, earlier: str, follow_up: str, answer_holds: str
+) -> None:
+    conversation = Conversation(seed_retriever)
+    conversation.ask(earlier)
+    first = conversation.ask(follow_up, top_k=3).results[0].excerpt
+    alone = seed_retriever.ask(follow_up, top_k=3)
+    assert answer_holds in first
+    assert not alone.found or answer_holds not in alone.results[0].excerpt
+
+
+def test_a_question_naming_its_own_subject_is_answered_as_if_asked_alone(
+    seed_retriever: Retriever,
+) -> None:
+    question = "What does Rob Ford call his conservative supporters?"
+    conversation = Conversation(seed_retriever)
+    conversation.ask("Why is Frances Nunziata frustrated?")
+    answer = conversation.ask(question)
+    assert answer.understood is None
+    assert answer.results == seed_retriever.ask(question).results
+
+
+def test_who_else_leaves_out_what_was_shown(seed_retriever: Retriever) -> None:
+    conversation = Conversation(seed_retriever)
+    shown = {
+        r.excerpt for r in conversation.ask("Who urged Ford to take a leave of absence?").results
+    }
+    more = conversation.ask("Who else?")
+    assert more.understood == "Who urged Ford to take a leave of absence?"
+    assert more.found and not shown & {r.excerpt for r in more.results}
+
+
+def test_an_off_topic_follow_up_stays_unanswered(seed_retriever: Retriever) -> None:
+    conversation = Conversation(seed_retriever)
+    assert conversation.ask(
+        "What did Ford say about donating football equipment to Don Bosco?"
+    ).found
+    assert not conversation.ask("Who won the Super Bowl that season?").found
+
+
+def test_the_conversation_keeps_a_few_turns_and_starts_over(seed_retriever: Retriever) -> None:
+    conversation = Conversation(seed_retriever)
+    for _ in range(MAX_TURNS + 3):
+        conversation.ask("Who is the deputy mayor?")
+    assert len(conversation.turns) == MAX_TURNS
+    conversation.reset()
+    assert conversation.turns == ()
+    assert conversation.ask("What did he ask Ford to do?").understood is None
+
+
+def test_eval_asks_after_questions_in_one_conversation(seed_retriever: Retriever) -> None:
+    follow_up = EvalQuestion(
+        "What did he ask Ford to do?", ("pause",), "pronoun", ("Who is the deputy mayor?",)
+    )
+    alone = EvalQuestion("Who urged Ford to take a pause?", ("Kelly",), "fact")
+
+    def converse(asked: tuple[str, ...] | list[str]) -> object:
+        conversation = Conversation(seed_retriever)
+        answers = [conversation.ask(q, top_k=1) for q in asked]
+        return answers[-1]
+
+    def ask(question: str) -> object:
+        return seed_retriever.ask(question, top_k=1)
+
+    with_context = evaluate([follow_up, alone], ask, converse)  # type: ignore[arg-type]
+    without = evaluate([follow_up, alone], ask)  # type: ignore[arg-type]
+    assert with_context.outcomes[0].rank == 1 and without.outcomes[0].rank is None
+    # A question without `after` is asked exactly as before.
+    assert with_context.outcomes[1].answer == without.outcomes[1].answer
+
+
+def test_the_follow_up_file_reads_its_after_lists() -> None:
+    questions = load_questions(FOLLOWUPS)
+    assert all(q.after for q in questions)
+    assert {q.kind for q in questions} == {"pronoun", "ellipsis", "more", "detail", "reset", "out"}
