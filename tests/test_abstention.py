@@ -29,6 +29,10 @@ STORY = {
         "Ferry fares",
         "Councillor Amir Osei proposed cutting ferry fares by 15 percent.",
     ),
+    "lanes.md": (
+        "Bike lanes",
+        '"Huh? OK, we will test the lanes again," the engineer said: "hahaha."',
+    ),
 }
 
 
@@ -53,6 +57,13 @@ def story(tmp_path: Path) -> Retriever:
         "Z?",
         "blorptastic frumbles",  # matches only by correcting a word next to gibberish
         "what's the capital of australia",  # "capital" is no misspelling of "Capitol"
+        "hahahah",  # laughter: correction would make it "hahaha"
+        "huh",  # one word alone is no question, though a passage holds it
+        "Huh",  # nor a name: the passage writes it only where a sentence starts
+        "ok ok ok",
+        "test test",
+        "soooo test",
+        "osei",  # a name, but not written as one
     ],
 )
 def test_junk_gets_no_answer(story: Retriever, question: str) -> None:
@@ -68,6 +79,9 @@ def test_junk_gets_no_answer(story: Retriever, question: str) -> None:
         ("What did the coach say? Hm", "fix that"),
         ("What are X-ray scanners used for?", "X-ray scanners"),
         ("what was proposed for ferry fares", "cutting ferry fares"),
+        ("Osei", "Amir Osei"),  # one word, written as a name: a search for it
+        ("Osei?", "Amir Osei"),
+        ("What will the engineer test?", "test the lanes"),
     ],
 )
 def test_real_questions_on_the_same_corpus_are_answered(
@@ -85,10 +99,16 @@ def test_real_questions_on_the_same_corpus_are_answered(
         ("zzz", True),
         ("HMMMM", True),
         ("x" * 300, True),
+        ("lolol", True),  # a syllable two and a half times over
+        ("HaHaHaHa", True),
+        ("sdfsdfsdf", True),
         ("AAA", False),  # acronyms and numerals may triple a letter
         ("VIII", False),
         ("book", False),
         ("Mississippi", False),
+        ("murmur", False),  # words repeat a syllable twice at most
+        ("haha", False),
+        ("banana", False),
         ("1000", False),
     ],
 )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from retrieval.errors import QuestionTooLong
 from retrieval.index.scoring import BM25Scorer
-from retrieval.text.analysis import WORD, Analyzer, normalize
+from retrieval.text.analysis import WORD, Analyzer, fold, normalize
 
 _LETTERS = string.ascii_lowercase
 MIN_CORRECTED_LENGTH = 5
@@ -42,6 +42,14 @@ _QUESTION_WORDS = frozenset(
 # Tokens longer than any word are kept whole, as unknown terms, instead.
 _LETTER_RUN = re.compile(r"([^\W\d_])\1{2,}")
 _LONG_RUN = re.compile(r"([^\W\d_])\1{3,}")
+# The same holds for a syllable of two or three letters said over and over
+# ("lololol", "hahahaha", "sdfsdfsdf"): spelt words repeat one at most twice
+# ("mama", "tutu", "murmur"), so two and a half times is laughter or mash.
+_SYLLABLES = (2, 3)
+_SYLLABLE_REPEATS = 2.5
+# What may stand between a sentence's end and its first word.
+_SENTENCE_END = ".!?:;…"
+_OPENING = " \t\n\"'([{-*#"
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,9 @@ class Query:
     corrected: dict[str, str]
     # Terms of words capitalised inside the question: names and titles.
     proper: frozenset[str] = frozenset()
+    # The one word the whole message consists of (said once or repeated, besides
+    # letter runs), as typed; None when the message has more words than that.
+    lone_word: str | None = None
 
 
 def check_question(question: str, limit: int) -> None:
@@ -92,6 +103,7 @@ def analyze_query(
     corrected: dict[str, str] = {}
     proper: set[str] = set()
     words = [m.group() for m in WORD.finditer(text)]
+    said = [w for w in words if not (len(w) <= MAX_CORRECTED_LENGTH and is_letter_run(w))]
     for position, word in enumerate(words):
         plain = normalize(word)
         following = normalize(words[position + 1]) if position + 1 < len(words) else ""
@@ -127,14 +139,30 @@ def analyze_query(
     # it is as often a paraphrase as a sign that the question is off-topic.
     weights = {t: coverage_weight(max(scorer.df(t), 1), n) for t in dict.fromkeys(terms)}
     unknown = tuple(t for t in weights if not scorer.has_term(t))
-    return Query(text, tuple(terms), weights, unknown, corrected, frozenset(proper))
+    lone = said[0] if said and len({normalize(w) for w in said}) == 1 else None
+    return Query(text, tuple(terms), weights, unknown, corrected, frozenset(proper), lone)
 
 
 def is_letter_run(word: str) -> bool:
-    """Whether a word holds one letter repeated as no spelt word does ("hmmmm", "zzz")."""
-    if _LONG_RUN.search(word):
+    """Whether a word repeats a letter or a syllable as no spelt word does.
+
+    "hmmmm", "zzz" and "soooo" hold a letter run; "lolol", "hahahaha" and
+    "sdfsdfsdf" are one syllable said over and over.
+    """
+    if _LONG_RUN.search(word) or _repeats_a_syllable(word):
         return True
     return not word.isupper() and _LETTER_RUN.search(word) is not None
+
+
+def _repeats_a_syllable(word: str) -> bool:
+    plain = word.casefold()
+    if not plain.isalpha():
+        return False
+    return any(
+        len(plain) >= _SYLLABLE_REPEATS * size
+        and all(plain[at] == plain[at % size] for at in range(size, len(plain)))
+        for size in _SYLLABLES
+    )
 
 
 def answerable(query: Query, scorer: BM25Scorer) -> bool:
@@ -150,6 +178,29 @@ def answerable(query: Query, scorer: BM25Scorer) -> bool:
     guessed = set(query.corrected.values())
     typed = [t for t in query.weights if scorer.has_term(t) and t not in guessed]
     return bool(typed) or not query.unknown
+
+
+def searches_a_name(query: Query) -> bool:
+    """Whether a message of one word can be a search: only for a name, written as one.
+
+    One word alone is no question. "Ukraine" or "Mammoliti" asks for passages
+    about a name; "huh", "ok ok ok" or "test" is chat, whatever passages happen
+    to hold the word.
+    """
+    return query.lone_word is None or query.lone_word[:1].isupper()
+
+
+def written_as_name(text: str, term: str, analyzer: Analyzer) -> bool:
+    """Whether ``text`` writes a word of ``term`` capitalised where a sentence doesn't start."""
+    folded = fold(text)
+    for match in WORD.finditer(folded):
+        word = match.group()
+        if not word[:1].isupper() or analyzer.term(word) != term:
+            continue
+        before = folded[: match.start()].rstrip(_OPENING)
+        if before and before[-1] not in _SENTENCE_END:
+            return True
+    return False
 
 
 def correct(

@@ -10,7 +10,14 @@ import numpy as np
 from retrieval.answering.answer import Answer, Result
 from retrieval.answering.context import in_context
 from retrieval.answering.excerpts import make_excerpt
-from retrieval.answering.query import Query, analyze_query, answerable, check_question
+from retrieval.answering.query import (
+    Query,
+    analyze_query,
+    answerable,
+    check_question,
+    searches_a_name,
+    written_as_name,
+)
 from retrieval.answering.rerank import case_bonus, with_coverage
 from retrieval.index.corpus_index import CorpusIndex
 from retrieval.storage.neighbours import PassageRef
@@ -59,7 +66,7 @@ def search(index: CorpusIndex, question: str, options: SearchOptions, context: s
     scorer = index.scorer
     query = _analyze(index, question, options)
     empty = Answer(question, (), index.article_count, index.passage_count, query.terms)
-    if not answerable(query, scorer):
+    if not answerable(query, scorer) or not searches_a_name(query):
         return empty
     floor = options.min_coverage
     ranking = query
@@ -68,6 +75,11 @@ def search(index: CorpusIndex, question: str, options: SearchOptions, context: s
         # Context words add to what a passage covers, never to what it must cover.
         floor *= sum(query.weights.values()) / sum(ranking.weights.values())
     candidates = rank(index, ranking, options.top_k * POOL_FACTOR)
+    if query.lone_word is not None:
+        analyzer, term = index.analyzer, query.terms[0]
+        candidates = [
+            c for c in candidates if written_as_name(index.passage_text(c.passage), term, analyzer)
+        ]
     if not candidates or max(c.coverage for c in candidates) < floor:
         return empty
     results: list[Result] = []
