@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from retrieval.intake import fetch
+from retrieval.intake import download
 from tests.pages import PAGE_BYTES, PLAIN
 
 Handler = BaseHTTPRequestHandler
@@ -169,8 +169,8 @@ def canned_server() -> Iterator[Server]:
 
 def public_except_127(monkeypatch: pytest.MonkeyPatch) -> None:
     """Let the test server's 127.0.0.1 count as public; every other address is checked."""
-    real = fetch._refusal
-    monkeypatch.setattr(fetch, "_refusal", lambda a: None if a == "127.0.0.1" else real(a))
+    real = download._refusal
+    monkeypatch.setattr(download, "_refusal", lambda a: None if a == "127.0.0.1" else real(a))
 
 
 def resolve_to(monkeypatch: pytest.MonkeyPatch, *addresses: str) -> None:

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from retrieval.intake import fetch
-from retrieval.intake.fetch import _refusal, fetch_article, html_to_article
+from retrieval.intake import download
+from retrieval.intake.download import _refusal
+from retrieval.intake.fetch import fetch_article, html_to_article
 from retrieval.settings import FetchSettings
 from retrieval.text.article import content_id
 from tests.pages import (
@@ -189,14 +190,14 @@ def test_the_address_connected_to_is_checked_again(
     server: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A resolver that lies once (DNS rebinding) is caught when the peer is checked."""
-    real = fetch._refusal
+    real = download._refusal
     asked: list[str] = []
 
     def first_time_public(address: str) -> str | None:
         asked.append(address)
         return None if len(asked) == 1 else real(address)
 
-    monkeypatch.setattr(fetch, "_refusal", first_time_public)
+    monkeypatch.setattr(download, "_refusal", first_time_public)
     resolve_to(monkeypatch, "127.0.0.1")
     refused(
         lambda: fetch_article(f"http://news.example:{server.port}/article", STRICT),
