@@ -32,6 +32,7 @@ from retrieval.errors import (
     ConfigError,
     CorpusError,
     EvalError,
+    FeedError,
     IndexDamagedError,
     IndexStoreError,
     PassageGone,
@@ -40,6 +41,7 @@ from retrieval.errors import (
     StorybotError,
 )
 from retrieval.index.progress import Progress, ProgressStep
+from retrieval.intake.following import FeedFollower, FeedUpdate, Followed, ItemReport
 from retrieval.intake.ingest import Added, AddReport
 from retrieval.intake.inputs import Overrides, expand, from_bytes, is_url
 from retrieval.retriever import ArticleInfo, Retriever
@@ -50,6 +52,7 @@ from retrieval.state.export import feedback_file
 from retrieval.state.feedback import MAX_COMMENT_CHARS, Feedback, VoteResult, clean_comment
 from retrieval.state.questions import ANSWER_ID, LoggedAnswer, QuestionLog, Shown
 from retrieval.state.reports import QuestionStats, Unhelpful, question_stats, unhelpful_questions
+from retrieval.state.feeds import FeedRecord, FeedStore
 from retrieval.storage.checking import IndexCheck, check_index
 from retrieval.storage.corpus import MAX_ARTICLE_BYTES
 from retrieval.storage.neighbours import Context, PassageRef
@@ -80,10 +83,16 @@ __all__ = [
     "EvalQuestion",
     "Event",
     "Feedback",
+    "FeedError",
+    "FeedFollower",
+    "FeedRecord",
+    "FeedUpdate",
     "FetchSettings",
+    "Followed",
     "IndexCheck",
     "IndexDamagedError",
     "IndexStoreError",
+    "ItemReport",
     "Latest",
     "LoggedAnswer",
     "Outcome",
@@ -127,6 +136,7 @@ __all__ = [
     "load_settings",
     "open_channel_store",
     "question_stats",
+    "open_feeds",
     "reply_text",
     "since_date",
     "source_text",
@@ -148,3 +158,9 @@ def open_channel_store(settings: Settings) -> ChannelStore:
     """The channel settings in the state database the settings name, with their defaults."""
     database = StateDatabase.open(settings.state_path)
     return ChannelStore(database, settings.bot.default_mode, settings.bot.threads)
+
+
+def open_feeds(settings: Settings, retriever: Retriever) -> FeedFollower[FeedRecord]:
+    """The feeds followed for the retriever's corpus, kept in the settings' state database."""
+    store = FeedStore(StateDatabase.open(settings.state_path))
+    return FeedFollower(store, retriever, settings.feeds, settings.fetch)

@@ -17,6 +17,10 @@ class CorpusError(StorybotError):
     """A corpus folder that is missing or holds no usable article."""
 
 
+class FeedError(StorybotError):
+    """A feed that can't be fetched or read as RSS or Atom, or one that is not followed."""
+
+
 class IndexStoreError(StorybotError):
     """An index folder that cannot be read or written."""
 

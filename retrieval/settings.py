@@ -83,6 +83,17 @@ class LockSettings:
 
 
 @dataclass(frozen=True)
+class FeedSettings:
+    """Followed feeds: how often the bot updates them, what is kept, where news is posted."""
+
+    interval_minutes: float = 30.0
+    # Share of a new article's main terms one corpus article must use (intake/relevance.py).
+    min_relevance: float = 0.6
+    max_items_per_update: int = 20
+    announce_channel: int | None = None
+
+
+@dataclass(frozen=True)
 class BotSettings:
     """The Discord adapter's behaviour; the token is read from DISCORD_TOKEN only."""
 
@@ -116,6 +127,7 @@ class Settings:
     excerpts: ExcerptSettings = field(default_factory=ExcerptSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
     lock: LockSettings = field(default_factory=LockSettings)
+    feeds: FeedSettings = field(default_factory=FeedSettings)
     bot: BotSettings = field(default_factory=BotSettings)
     # The SQLite file of the bot's state; None: state.sqlite3 beside the index folder.
     state: Path | None = None
@@ -173,6 +185,9 @@ _RANGES: dict[str, Range] = {
     "fetch.max_bytes": Range(1000, 50_000_000),
     "lock.read_seconds": Range(0, 600),
     "lock.write_seconds": Range(0, 86_400),
+    "feeds.interval_minutes": Range(1, 10_080),
+    "feeds.min_relevance": Range(0, 1),
+    "feeds.max_items_per_update": Range(1, 500),
     "bot.cooldown_seconds": Range(0),
     # A slash command's reply can only be edited for 15 minutes after the question.
     "bot.page_timeout_seconds": Range(0, 840, open_low=True),

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from importlib import metadata
 
 from retrieval import StorybotError
-from retrieval.cli import ask, check, corpus, evaluate, feedback
+from retrieval.cli import ask, check, corpus, evaluate, feedback, feeds
 from retrieval.cli.options import add_global_options, command, settings_from
 from retrieval.cli.output import OutputError, discard_stdout
 from retrieval.cli.story import latest, quotes, timeline
@@ -92,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     latest.add_parsers(commands)
     timeline.add_parsers(commands)
     feedback.add_parsers(commands)
+    feeds.add_parsers(commands)
     run = command(
         commands,
         "run",

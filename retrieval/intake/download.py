@@ -24,7 +24,6 @@ from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 from retrieval.errors import ArticleError
-from retrieval.intake.extract import _one_line
 from retrieval.settings import FetchSettings
 
 USER_AGENT = "storybot/0.1"
@@ -395,3 +394,7 @@ def _os_reason(exc: BaseException | None) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror.lower()
     return _one_line(exc)
+
+
+def _one_line(value: object) -> str:
+    return " ".join(str(value).split()) or type(value).__name__

@@ -52,6 +52,30 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (answer_id, voter)
         )""",
     ),
+    # Followed feeds (storybot follow), and the entries each update has dealt with.
+    (
+        """CREATE TABLE feeds (
+            url TEXT PRIMARY KEY,
+            title TEXT,
+            added_at TEXT NOT NULL,
+            last_fetch TEXT,
+            status TEXT NOT NULL DEFAULT 'new',
+            error TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            failures INTEGER NOT NULL DEFAULT 0,
+            next_fetch TEXT,
+            articles INTEGER NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE feed_items (
+            feed_url TEXT NOT NULL REFERENCES feeds (url) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 1,
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (feed_url, key)
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 BUSY_SECONDS = 10.0
