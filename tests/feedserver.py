@@ -9,8 +9,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
+from retrieval.storage.corpus import read_article_file
+
+SEED = "001_5b0c9ae72aa1523b.txt"
 FORD_PAGE = """<!DOCTYPE html><html><head><title>{title}</title>
 <meta property="og:site_name" content="The Example Ledger">
 <meta property="og:title" content="{title}">
@@ -163,3 +167,48 @@ def feed_server(routes: dict[str, Route]) -> Iterator[FeedServer]:
 
 def http_date(seconds: float) -> str:
     return formatdate(seconds, usegmt=True)
+
+
+def routes(seed_text: str) -> dict[str, Route]:
+    """The RSS feed (radio, ferry, a copy of a seed), the Atom feed (council by a relative
+    link, radio again), a broken feed, and the pages."""
+    return {
+        "/rss.xml": Route(
+            rss(
+                [
+                    ("Ford on the radio", "{base}/radio", "Sun, 10 Nov 2013 15:00:00 GMT"),
+                    ("Ferry times change", "{base}/ferry", "Sat, 09 Nov 2013 08:00:00 GMT"),
+                    ("Councillors urge a pause", "{base}/copy", "Thu, 07 Nov 2013 10:00:00 GMT"),
+                ]
+            ),
+            "application/rss+xml",
+            etag='"rss-1"',
+        ),
+        "/atom.xml": Route(
+            atom(
+                [
+                    ("Council strips Ford of powers", "/council", "2013-11-13T18:00:00Z"),
+                    ("Ford on the radio", "{base}/radio", "2013-11-10T15:00:00Z"),
+                ]
+            ),
+            "application/atom+xml",
+            modified="Wed, 13 Nov 2013 18:00:00 GMT",
+        ),
+        "/broken.xml": Route(b"<rss><channel><item>oops", "application/rss+xml"),
+        "/radio": Route(page("Ford apologizes on radio show", "2013-11-10", RADIO)),
+        "/council": Route(page("Council strips Ford of powers", "2013-11-13", COUNCIL)),
+        "/ferry": Route(page("Ferry timetable changes", "2013-11-09", FERRY)),
+        "/copy": Route(seed_text.encode(), "text/plain; charset=utf-8"),
+        "/not-a-feed": Route(page("Ferry timetable changes", "2013-11-09", FERRY)),
+    }
+
+
+@contextlib.contextmanager
+def ford_server(corpus: Path) -> Iterator[FeedServer]:
+    """The server of ``routes``, with the text of a seed article of ``corpus`` as /copy."""
+    seed_text = read_article_file(corpus / SEED).text
+    with feed_server(routes(seed_text)) as running:
+        base = f"http://127.0.0.1:{running.port}"
+        for route in running.routes.values():
+            route.body = route.body.replace(b"{base}", base.encode())
+        yield running

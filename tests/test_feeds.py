@@ -12,23 +12,11 @@ import pytest
 
 from retrieval import FeedError, FeedFollower, FeedRecord, FeedUpdate, Retriever, open_feeds
 from retrieval.settings import FeedSettings, FetchSettings, Settings, load_settings
-from retrieval.storage.corpus import read_article_file
-from tests.feedserver import (
-    COUNCIL,
-    FERRY,
-    RADIO,
-    FeedServer,
-    Route,
-    atom,
-    feed_server,
-    page,
-    rss,
-)
+from tests.feedserver import FeedServer, Route, ford_server, rss
 from tests.servers import public_except_127
 
 Follower = FeedFollower[FeedRecord]
 START = datetime(2026, 1, 5, 12, 0, tzinfo=timezone.utc)
-SEED = "001_5b0c9ae72aa1523b.txt"
 
 
 class Clock:
@@ -41,47 +29,9 @@ class Clock:
         return self.now
 
 
-def routes(seed_text: str) -> dict[str, Route]:
-    """The RSS feed (radio, ferry, a copy of a seed), the Atom feed (council by a relative
-    link, radio again), a broken feed, and the pages."""
-    return {
-        "/rss.xml": Route(
-            rss(
-                [
-                    ("Ford on the radio", "{base}/radio", "Sun, 10 Nov 2013 15:00:00 GMT"),
-                    ("Ferry times change", "{base}/ferry", "Sat, 09 Nov 2013 08:00:00 GMT"),
-                    ("Councillors urge a pause", "{base}/copy", "Thu, 07 Nov 2013 10:00:00 GMT"),
-                ]
-            ),
-            "application/rss+xml",
-            etag='"rss-1"',
-        ),
-        "/atom.xml": Route(
-            atom(
-                [
-                    ("Council strips Ford of powers", "/council", "2013-11-13T18:00:00Z"),
-                    ("Ford on the radio", "{base}/radio", "2013-11-10T15:00:00Z"),
-                ]
-            ),
-            "application/atom+xml",
-            modified="Wed, 13 Nov 2013 18:00:00 GMT",
-        ),
-        "/broken.xml": Route(b"<rss><channel><item>oops", "application/rss+xml"),
-        "/radio": Route(page("Ford apologizes on radio show", "2013-11-10", RADIO)),
-        "/council": Route(page("Council strips Ford of powers", "2013-11-13", COUNCIL)),
-        "/ferry": Route(page("Ferry timetable changes", "2013-11-09", FERRY)),
-        "/copy": Route(seed_text.encode(), "text/plain; charset=utf-8"),
-        "/not-a-feed": Route(page("Ferry timetable changes", "2013-11-09", FERRY)),
-    }
-
-
 @pytest.fixture
 def server(seed_corpus: Path) -> Iterator[FeedServer]:
-    seed_text = read_article_file(seed_corpus / SEED).text
-    with feed_server(routes(seed_text)) as running:
-        base = f"http://127.0.0.1:{running.port}"
-        for route in running.routes.values():
-            route.body = route.body.replace(b"{base}", base.encode())
+    with ford_server(seed_corpus) as running:
         yield running
 
 
@@ -100,9 +50,7 @@ MakeFollower = Callable[..., tuple[Follower, Retriever]]
 
 
 @pytest.fixture
-def make_follower(
-    tmp_path: Path, seed_corpus: Path, clock: Clock
-) -> Iterator[MakeFollower]:
+def make_follower(tmp_path: Path, seed_corpus: Path, clock: Clock) -> Iterator[MakeFollower]:
     made: list[Follower] = []
 
     def make(corpus: Path = seed_corpus, **feeds: object) -> tuple[Follower, Retriever]:
@@ -195,7 +143,8 @@ def test_an_update_takes_what_is_on_the_story_and_says_why_it_skips_the_rest(
     assert len(list(seed_corpus.iterdir())) == before + 2
     answer = retriever.ask("What did the council vote to do to Ford's powers?")
     assert "strip Mayor Rob Ford of some of his powers" in answer.results[0].excerpt
-    counts = {feed.url.rsplit("/", 1)[-1]: (feed.status, feed.articles) for feed in follower.feeds()}
+    feeds = follower.feeds()
+    counts = {feed.url.rsplit("/", 1)[-1]: (feed.status, feed.articles) for feed in feeds}
     assert counts == {"rss.xml": ("ok", 1), "atom.xml": ("ok", 1), "broken.xml": ("error", 0)}
 
 
@@ -229,7 +178,7 @@ def test_a_changed_feed_fetches_only_its_new_entries(
     feed = server.routes["/rss.xml"]
     feed.body = rss(
         [
-            ("Council strips Ford of powers", server.url("/council"), "Wed, 13 Nov 2013 18:00:00 GMT"),
+            ("Council votes", server.url("/council"), "Wed, 13 Nov 2013 18:00:00 GMT"),
             ("Ford on the radio", server.url("/radio"), "Sun, 10 Nov 2013 15:00:00 GMT"),
             ("Ferry times change", server.url("/ferry"), "Sat, 09 Nov 2013 08:00:00 GMT"),
         ]

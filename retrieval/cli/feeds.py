@@ -34,6 +34,7 @@ def add_parsers(commands: Subcommands) -> None:
         "stop following a feed (the articles taken from it stay)",
         """
           storybot unfollow https://example.com/news/city-hall.rss
+          storybot unfollow https://example.com/atom.xml --config my-story.yaml
         """,
     )
     unfollow.add_argument("url", metavar="URL", help="the feed's address, as `feeds` lists it")
@@ -46,8 +47,7 @@ def add_parsers(commands: Subcommands) -> None:
         """
           storybot feeds
           storybot feeds --json
-          storybot feeds update
-          storybot feeds update --force --json
+          storybot feeds update --force
         """,
     )
     feeds.add_argument("--json", action="store_true", help="print a JSON list of the feeds")

@@ -205,7 +205,7 @@ class FeedFollower(Generic[R]):
             etag=feed.etag, last_modified=feed.last_modified, failures=failures,
             next_fetch=next_fetch,
         )  # fmt: skip
-        log.warning("feed %s failed (%d in a row): %s", feed.url, failures, error)
+        log.info("feed %s failed (%d in a row): %s", feed.url, failures, error)
         return FeedUpdate(feed.url, "error", error=error, next_fetch=next_fetch)
 
     def _take(
