@@ -50,9 +50,9 @@ from retrieval.state.channels import ChannelSettings, ChannelStore
 from retrieval.state.database import StateDatabase
 from retrieval.state.export import feedback_file
 from retrieval.state.feedback import MAX_COMMENT_CHARS, Feedback, VoteResult, clean_comment
+from retrieval.state.feeds import FeedRecord, FeedStore
 from retrieval.state.questions import ANSWER_ID, LoggedAnswer, QuestionLog, Shown
 from retrieval.state.reports import QuestionStats, Unhelpful, question_stats, unhelpful_questions
-from retrieval.state.feeds import FeedRecord, FeedStore
 from retrieval.storage.checking import IndexCheck, check_index
 from retrieval.storage.corpus import MAX_ARTICLE_BYTES
 from retrieval.storage.neighbours import Context, PassageRef
@@ -82,11 +82,11 @@ __all__ = [
     "EvalError",
     "EvalQuestion",
     "Event",
-    "Feedback",
     "FeedError",
     "FeedFollower",
     "FeedRecord",
     "FeedUpdate",
+    "Feedback",
     "FetchSettings",
     "Followed",
     "IndexCheck",
@@ -135,8 +135,8 @@ __all__ = [
     "load_questions",
     "load_settings",
     "open_channel_store",
-    "question_stats",
     "open_feeds",
+    "question_stats",
     "reply_text",
     "since_date",
     "source_text",
