@@ -16,7 +16,7 @@ from retrieval import ChannelSettings, ChannelStore, QuestionLog, StateDatabase,
 from retrieval.state.database import MIGRATIONS, SCHEMA_VERSION
 
 # Every table the migrations make.
-TABLES = {"channel_settings", "secrets", "answers", "votes"}
+TABLES = {"channel_settings", "secrets", "answers", "votes", "feeds", "feed_items"}
 
 
 @pytest.fixture
