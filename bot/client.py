@@ -12,6 +12,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.conversations import Conversations
 from bot.errors import report
 from bot.guards import OFF, Cooldown, interaction_pointer
 from bot.replies import reply_to, whisper
@@ -22,6 +23,7 @@ from retrieval import (
     ChannelSettings,
     ChannelStore,
     Context,
+    Conversation,
     Latest,
     PassageRef,
     Quotes,
@@ -63,7 +65,11 @@ class StoryBot(commands.Bot):
     """storybot on Discord: /ask, mentions and (when enabled) !ask, /sources and /help."""
 
     def __init__(
-        self, settings: Settings, retriever: Retriever, channels: ChannelStore | None = None
+        self,
+        settings: Settings,
+        retriever: Retriever,
+        channels: ChannelStore | None = None,
+        conversations: Conversations | None = None,
     ) -> None:
         # The bot never joins voice: no warning that voice libraries are missing.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -84,6 +90,8 @@ class StoryBot(commands.Bot):
         self.retriever = retriever
         self.cooldown = Cooldown(settings.bot.cooldown_seconds)
         self.channels = channels if channels is not None else open_channel_store(settings)
+        idle = settings.bot.conversation_idle_minutes * 60
+        self.conversations = conversations or Conversations(retriever, idle)
         # One search at a time: it is CPU-bound, and the stemmer is not thread-safe.
         self._search_lock = asyncio.Lock()
 
@@ -180,10 +188,13 @@ class StoryBot(commands.Bot):
         where = f"{context.prefix}{context.command}" if context.command else "a command"
         await report(original, where, lambda text: reply_to(context.message, text))
 
-    async def answer(self, question: str) -> Reply:
-        """Search off the event loop; the first page is what `storybot chat` prints."""
+    async def answer(self, question: str, conversation: Conversation | None = None) -> Reply:
+        """Search off the event loop; the first page is what `storybot chat` prints.
+
+        In a ``conversation`` (a thread's), the question is read as a follow-up.
+        """
         async with self._search_lock:
-            return await asyncio.to_thread(self._answer, question)
+            return await asyncio.to_thread(self._answer, question, conversation)
 
     async def add_articles(self, articles: Iterable[Article]) -> AddReport:
         """Add articles off the event loop, between searches (they share the index)."""
@@ -210,13 +221,16 @@ class StoryBot(commands.Bot):
         async with self._search_lock:
             return await asyncio.to_thread(self.retriever.context, ref)
 
-    def _answer(self, question: str) -> Reply:
-        first = self.retriever.ask(question)
+    def _answer(self, question: str, conversation: Conversation | None = None) -> Reply:
+        first = (conversation or self.retriever).ask(question)
         pages = self.settings.bot.pages
         if not first.found or pages == 1:
             return build_reply(first)
         # Asked again for more: page one stays exactly the default top-k answer.
-        more = self.retriever.ask(question, top_k=self.page_size * pages)
+        top_k = self.page_size * pages
+        if conversation is not None:
+            return build_reply(first, more=conversation.more(top_k))
+        more = self.retriever.ask(question, top_k=top_k)
         return build_reply(first, more=more)
 
 

@@ -85,6 +85,8 @@ def answer_layout(
     shown = [tuple(reply.results[n] for n in group) for group in first]
     shown += [tuple(reply.more[n] for n in group) for group in rest]
     texts = ["\n\n".join(fit(r.text, budget) for r in page) for page in shown]
+    if reply.note and texts:  # how a follow-up was read, above its first excerpt
+        texts[0] = fit(f"{reply.note}\n{texts[0]}", budget)
     return list(zip(_paged(title, texts, reply.footer), shown, strict=True))
 
 

@@ -114,6 +114,8 @@ class BotSettings:
     log_questions: bool = True
     # Days the question log and its votes are kept.
     question_log_days: int = 90
+    # A thread's conversation (its follow-ups' context) ends after this long unused.
+    conversation_idle_minutes: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,7 @@ _RANGES: dict[str, Range] = {
     "bot.page_timeout_seconds": Range(0, 840, open_low=True),
     "bot.pages": Range(1, 10),
     "bot.question_log_days": Range(1, 3650),
+    "bot.conversation_idle_minutes": Range(0, 1440, open_low=True),
 }
 
 

@@ -20,7 +20,7 @@ from bot.guards import OFF, channel_pointer, cooldown_notice, is_question, quest
 from bot.paging import Pager
 from bot.replies import NO_MENTIONS, reply_to, start_thread, whisper, with_view
 from bot.views import answer_view
-from retrieval import ChannelSettings
+from retrieval import ChannelSettings, Conversation, reply_text
 
 if TYPE_CHECKING:
     from bot.client import StoryBot
@@ -56,9 +56,9 @@ class Ask(commands.Cog):
             )
             return
         await interaction.response.defer(thinking=True)
-        reply = await self.bot.answer(question)
+        reply = await self.bot.answer(question, self.conversation(interaction.channel))
         if reply.empty:
-            await whisper(interaction, reply.empty)
+            await whisper(interaction, reply_text(reply))
             return
         pages = answer_layout(reply, self.bot.page_size)
         view = answer_view(pages, interaction.user.id, self.timeout)
@@ -86,7 +86,9 @@ class Ask(commands.Cog):
         if question is None and not asks:
             return
         mode = self.mode(message)
-        if mode == "off" or (question is None and mode != "questions"):
+        # In the bot's own threads every question is a follow-up, as in questions mode.
+        asked = mode == "questions" or self.own_thread(message.channel)
+        if mode == "off" or (question is None and not asked):
             return
         question = message.content if question is None else question
         if self.bot.settings.bot.prefix_commands and (await self.bot.get_context(message)).valid:
@@ -95,6 +97,17 @@ class Ask(commands.Cog):
             await self.answer_message(message, question)
         except Exception as error:
             await report(error, "a mention", partial(reply_to, message))
+
+    def conversation(self, channel: Any) -> Conversation | None:
+        """A thread's conversation, in which its questions are follow-ups; None elsewhere."""
+        if isinstance(channel, discord.Thread):
+            return self.bot.conversations.of(channel.id)
+        return None
+
+    def own_thread(self, channel: Any) -> bool:
+        """Whether the channel is a thread the bot started."""
+        me = self.bot.user
+        return isinstance(channel, discord.Thread) and me is not None and channel.owner_id == me.id
 
     def mode(self, message: discord.Message) -> str:
         """The mode of the message's channel; a direct message is always answered."""
@@ -140,14 +153,21 @@ class Ask(commands.Cog):
             if refusal:
                 await reply_to(message, refusal)
             return
+        starts_thread = self.threads(message) and isinstance(message.channel, discord.TextChannel)
+        conversation = self.conversation(message.channel)
+        if conversation is None and starts_thread:
+            conversation = self.bot.conversations.new()
         async with message.channel.typing():
-            reply = await self.bot.answer(question)
+            reply = await self.bot.answer(question, conversation)
         if reply.empty:
-            await reply_to(message, reply.empty)
+            await reply_to(message, reply_text(reply))
             return
         pages = answer_layout(reply, self.bot.page_size)
         view = answer_view(pages, message.author.id, self.timeout)
-        thread = await start_thread(message, question) if self.threads(message) else None
+        thread = await start_thread(message, question) if starts_thread else None
+        if thread is not None and conversation is not None:
+            # The thread's follow-ups build on the question it was started from.
+            self.bot.conversations.keep(thread.id, conversation)
         # In a thread started from the question, the answer needs no reply reference.
         reference: dict[str, Any] = {}
         if thread is None:

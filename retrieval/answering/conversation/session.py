@@ -52,6 +52,7 @@ class Conversation:
         self.asker = asker
         self._turns: deque[Turn] = deque(maxlen=max(turns, 1))
         self._genders: dict[str, str | None] = {}
+        self._last: tuple[str, Reading] | None = None
 
     @property
     def turns(self) -> tuple[Turn, ...]:
@@ -60,6 +61,7 @@ class Conversation:
     def reset(self) -> None:
         """Start over: the next question is read as it stands."""
         self._turns.clear()
+        self._last = None
 
     def ask(self, question: str, top_k: int | None = None) -> Answer:
         """Answer a question as part of the conversation.
@@ -70,11 +72,22 @@ class Conversation:
         question = question.strip()
         check_question(question, self.asker.options.max_question_chars)
         reading = resolve(question, self.turns, self.gender)
-        answer = self._answer(reading, top_k or self.asker.options.top_k)
-        understood = reading.text if reading.rewritten else None
-        answer = replace(answer, query=question, understood=understood)
+        answer = self._answered(question, reading, top_k or self.asker.options.top_k)
         self._turns.append(self._turn(question, reading, answer))
+        self._last = (question, reading)
         return answer
+
+    def more(self, top_k: int) -> Answer:
+        """The last question's answer again with up to ``top_k`` excerpts, for paging through
+        more of them; no new turn."""
+        if self._last is None:
+            return Answer("")
+        question, reading = self._last
+        return self._answered(question, reading, top_k)
+
+    def _answered(self, question: str, reading: Reading, top_k: int) -> Answer:
+        understood = reading.text if reading.rewritten else None
+        return replace(self._answer(reading, top_k), query=question, understood=understood)
 
     def _answer(self, reading: Reading, top_k: int) -> Answer:
         """The reading's own question decides whether to answer; its context helps rank."""
