@@ -135,6 +135,7 @@ class FakeThread:
     """What message.create_thread returns: records the thread's name and what is sent in it."""
 
     def __init__(self, name: str) -> None:
+        self.id = 4242
         self.name = name
         self.sent: list[dict[str, Any]] = []
 
