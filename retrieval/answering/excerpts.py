@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from math import fsum
 
 from retrieval.text.analysis import Analyzer
+from retrieval.text.answer_types import AnswerType, answer_candidates, holding_candidates
 from retrieval.text.passages import Passage
 from retrieval.text.sentences import sentence_spans
 
@@ -34,18 +35,19 @@ def make_excerpt(
     analyzer: Analyzer,
     target_chars: int = 300,
     max_chars: int = 400,
+    kind: AnswerType | None = None,
 ) -> Excerpt:
     """The best part of a passage for a question: about target_chars, never over max_chars."""
     # The window may run on into the rest of the paragraph the passage was cut from.
     lo, hi = paragraph_around(article_text, passage.start, passage.end)
     text = article_text[lo:hi]
     focus = (passage.start - lo, passage.end - lo)
-    body = _window(text, focus, weights, analyzer, target_chars, max_chars)
+    body = _window(text, focus, weights, analyzer, target_chars, max_chars, kind)
     lead = ""
     if passage.speaker and _surname(passage.speaker) not in body.text:
         # Make room for the words that name the speaker, then choose again.
         room = _lead_room(max_chars)
-        body = _window(text, focus, weights, analyzer, target_chars - room, max_chars - room)
+        body = _window(text, focus, weights, analyzer, target_chars - room, max_chars - room, kind)
         lead = _attribution(article_text, passage, lo + body.start, room)
     quoted = body.render(text)
     excerpt = f"{lead}\n{quoted}" if lead else quoted
@@ -119,6 +121,7 @@ def _window(
     analyzer: Analyzer,
     target: int,
     limit: int,
+    kind: AnswerType | None = None,
 ) -> _Body:
     """The text whole if it fits, else the best run of sentences, else a cut sentence.
 
@@ -131,17 +134,20 @@ def _window(
         {t.term for t in analyzer.tokens(text[s:e]) if weights.get(t.term, 0) > 0} for s, e in spans
     ]
     inside = [s < focus[1] and e > focus[0] for s, e in spans]
+    answers = _answer_weights(text, spans, terms, weights, analyzer, kind)
     best: tuple[float, int, int] | None = None
     best_run = (0, 0)
     for i in range(len(spans)):
         seen: set[str] = set()
         touches = False
+        answer = 0.0
         for j in range(i, len(spans)):
             if _run_len(spans, i, j) > limit:
                 break
             seen |= terms[j]
             touches = touches or inside[j]
-            key = (fsum(weights[t] for t in seen), -(j - i), -i)
+            answer = max(answer, answers[j])
+            key = (fsum(weights[t] for t in seen) + answer, -(j - i), -i)
             if touches and (best is None or key > best):
                 best, best_run = key, (i, j)
     if best is None:
@@ -154,6 +160,30 @@ def _window(
         i -= 1
     start, end = spans[i][0], spans[j][1]
     return _Body(start, end, i > 0, j < len(spans) - 1, text[start:end])
+
+
+def _answer_weights(
+    text: str,
+    spans: list[tuple[int, int]],
+    terms: list[set[str]],
+    weights: Mapping[str, float],
+    analyzer: Analyzer,
+    kind: AnswerType | None,
+) -> list[float]:
+    """What holding each sentence's candidate answer adds to a run that takes it in.
+
+    As in ranking, the answer counts as one more term of the question, of
+    average weight, filled as much as its sentence is about the question.
+    """
+    total = fsum(weights.values())
+    if kind is None or not total:
+        return [0.0] * len(spans)
+    holding = holding_candidates(spans, answer_candidates(text, kind, analyzer, weights))
+    slot = total / len(weights)
+    return [
+        slot * fsum(weights[t] for t in found) / total if held else 0.0
+        for found, held in zip(terms, holding, strict=True)
+    ]
 
 
 def _run_len(spans: list[tuple[int, int]], i: int, j: int) -> int:

@@ -1,9 +1,12 @@
 """Re-ranking: BM25's best passages adjusted by what a bag of words misses.
 
-Two signals, both generic: a name or title that the question capitalises and
+Three signals, all generic: a name or title that the question capitalises and
 the passage capitalises too ("the Premier" is the office, not "premier" the
-adjective); and how much of the question's weight the passage matches at all,
-since BM25 lets one rare name outscore a passage that answers the question.
+adjective); how much of the question's weight the passage matches at all,
+since BM25 lets one rare name outscore a passage that answers the question;
+and whether it holds an answer of the type the question asks for (a date for
+"when", a name for "who"), near the question's words, since a passage that
+only repeats the question does not answer it.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from collections.abc import Mapping
 from math import fsum
 
 from retrieval.text.analysis import WORD, Analyzer, fold
+from retrieval.text.answer_types import AnswerType, answer_candidates, holding_candidates
+from retrieval.text.sentences import sentence_spans
 
 CASE_WEIGHT = 1.0
 COVERAGE_WEIGHT = 2.0
@@ -31,3 +36,46 @@ def case_bonus(
 def with_coverage(score: float, coverage: float) -> float:
     """A score raised by the share of the question's weight the passage matches."""
     return score * (1 + COVERAGE_WEIGHT * coverage)
+
+
+def answer_share(
+    analyzer: Analyzer, text: str, kind: AnswerType, weights: Mapping[str, float]
+) -> float:
+    """How much of the question the best sentence holding a candidate answer covers (0-1).
+
+    Only a candidate of the asked type that is not the question's own words
+    counts, and only as much as its sentence is about the question: a name in
+    a sentence that shares nothing with the question answers nothing.
+    """
+    total = fsum(weights.values())
+    if not total:
+        return 0.0
+    candidates = answer_candidates(text, kind, analyzer, weights)
+    if not candidates:
+        return 0.0
+    spans = sentence_spans(text)
+    holding = holding_candidates(spans, candidates)
+    held = (span for span, holds in zip(spans, holding, strict=True) if holds)
+    found = (set(analyzer.terms(text[start:end])).intersection(weights) for start, end in held)
+    return max((fsum(weights[t] for t in terms) for terms in found), default=0.0) / total
+
+
+def answer_coverage(
+    analyzer: Analyzer,
+    text: str,
+    kind: AnswerType,
+    weights: Mapping[str, float],
+    covered: float,
+) -> float:
+    """The share of the question a passage matches, the answer it asks for counted as a term.
+
+    The answer weighs what an average term of the question weighs, and is
+    matched as much as the sentence holding a candidate answer is about the
+    question (``answer_share``): a passage that only repeats the question's
+    words covers less of it than one that also holds what it asks for.
+    """
+    total = fsum(weights.values())
+    if not total:
+        return 0.0
+    slot = total / len(weights)
+    return (covered + slot * answer_share(analyzer, text, kind, weights)) / (total + slot)

@@ -18,10 +18,11 @@ from retrieval.answering.query import (
     searches_a_name,
     written_as_name,
 )
-from retrieval.answering.rerank import case_bonus, with_coverage
+from retrieval.answering.rerank import answer_coverage, case_bonus, with_coverage
 from retrieval.index.corpus_index import CorpusIndex
 from retrieval.storage.neighbours import PassageRef
 from retrieval.text.analysis import normalize
+from retrieval.text.answer_types import asked_type
 from retrieval.text.article import Source
 
 # How many top passages are looked at to fill top-k after merging duplicates.
@@ -105,6 +106,7 @@ def search(index: CorpusIndex, question: str, options: SearchOptions, context: s
             index.analyzer,
             options.target_chars,
             options.max_chars,
+            asked_type(question),
         )
         if any(r.excerpt == excerpt.text for r in results):
             # A passage cut from the same paragraph already shows these words.
@@ -154,18 +156,21 @@ def rank(index: CorpusIndex, query: Query, pool: int) -> list[Candidate]:
     for term, weight in query.weights.items():
         covered += weight * scorer.contains(term, docs)
     scores = in_context(index, query.terms, top)
+    kind = asked_type(query.text)
     candidates = []
     for scored, own, cover in zip(top, scores, covered, strict=True):
         coverage = float(cover / total) if total else 0.0
-        bonus = (
-            case_bonus(
-                index.analyzer, index.passage_text(scored.passage), query.proper, query.weights
+        text = index.passage_text(scored.passage) if query.proper or kind else ""
+        score = own + case_bonus(index.analyzer, text, query.proper, query.weights)
+        if kind is not None:
+            coverage_with_answer = answer_coverage(
+                index.analyzer, text, kind, query.weights, float(cover)
             )
-            if query.proper
-            else 0.0
+        else:
+            coverage_with_answer = coverage
+        candidates.append(
+            Candidate(scored.passage, with_coverage(score, coverage_with_answer), coverage)
         )
-        score = own + bonus
-        candidates.append(Candidate(scored.passage, with_coverage(score, coverage), coverage))
     candidates.sort(key=lambda c: (-c.score, c.passage))
     return candidates
 

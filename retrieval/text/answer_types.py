@@ -1,0 +1,224 @@
+"""Answer types: what a question asks for, and the words of a text that could be it.
+
+A question asks for a person or organisation ("who", "which judge"), a date or
+time ("when", "what year"), a number, amount or share ("how many", "what
+percentage"), a place ("where", "which city"), a reason ("why") or a manner or
+outcome ("how did", "how likely"). A text holds candidates of those types:
+capitalised names, dates, weekdays, months and years, numbers, money and
+percentages, reason clauses ("because", "due to"), means ("by …ing"). The rules
+are those of English news and reference prose, written from the types
+themselves, not from any question set; a name or a place is told from other
+capitalised words only by the question, so both are found as names.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable, Container, Iterator, Sequence
+
+from retrieval.text.analysis import WORD, Analyzer, fold
+
+
+class AnswerType(enum.Enum):
+    """What a question asks for."""
+
+    PERSON = "person"  # or an organisation: a name
+    DATE = "date"
+    NUMBER = "number"
+    PLACE = "place"
+    REASON = "reason"
+    MANNER = "manner"
+
+
+# Nouns that, after "what" or "which", say what kind of answer is wanted.
+_DATE_NOUNS = frozenset(
+    "year years day days date dates month months decade decades century centuries time"
+    " era period season week weekday hour".split()
+)
+_NUMBER_NOUNS = frozenset(
+    "percentage percent proportion share fraction number amount price cost sum total"
+    " population age rate size length distance height width depth weight speed value"
+    " temperature score margin salary budget fee fine count quantity".split()
+)
+_PLACE_NOUNS = frozenset(
+    "city cities country countries state states place places town towns region province"
+    " county continent location locations area nation island river street neighbourhood"
+    " neighborhood village capital district venue building site address".split()
+)
+_PERSON_NOUNS = frozenset(
+    "person people man men woman women name group company companies organization"
+    " organisation team teams player players politician president leader judge councillor"
+    " councilor outlet outlets newspaper network party firm band author writer artist king"
+    " queen emperor scientist official officials agency university school club coach lawyer"
+    " attorney member members family corporation brand station channel magazine publication"
+    " court church government minister senator mayor witness juror jurors reporter host"
+    " founder owner actor singer architect player doctor officer general pope".split()
+)
+_HOW_NUMBER = frozenset(
+    "many much old long far big large tall high often fast deep wide heavy few".split()
+)
+_HOW_OUTCOME = frozenset("likely probable possible close".split())
+_HOW_MANNER = frozenset(
+    "did does do is was were are can could would will should has have had".split()
+)
+_COPULAS = frozenset("is was are were".split())
+_WH = frozenset("who whom whose when where why how what which".split())
+_SIMPLE = {
+    "who": AnswerType.PERSON,
+    "whom": AnswerType.PERSON,
+    "whose": AnswerType.PERSON,
+    "when": AnswerType.DATE,
+    "where": AnswerType.PLACE,
+    "why": AnswerType.REASON,
+}
+# Words between "what"/"which" and its noun: "what kind of", "which two".
+_FILLER = frozenset("kind type sort of the a an two three other first last".split())
+
+
+def asked_type(question: str) -> AnswerType | None:
+    """What a question asks for, from its first question word; None when it can't be told."""
+    words = [w.lower() for w in WORD.findall(fold(question))]
+    for at, word in enumerate(words):
+        if word not in _WH:
+            continue
+        if word in _SIMPLE:
+            return _SIMPLE[word]
+        following = words[at + 1 : at + 5]
+        if word == "how":
+            return _how(following)
+        return _what(following)
+    return None
+
+
+def _how(following: list[str]) -> AnswerType | None:
+    nxt = following[0] if following else ""
+    if nxt in _HOW_NUMBER:
+        return AnswerType.NUMBER
+    if nxt in _HOW_OUTCOME or nxt in _HOW_MANNER:
+        return AnswerType.MANNER
+    return None
+
+
+def _what(following: list[str]) -> AnswerType | None:
+    """The type a "what"/"which" question names with its noun ("which year", "what city").
+
+    The noun may follow a copula ("what is the capital"), fillers ("what kind
+    of") and one adjective ("which English king"); after any other verb
+    ("what did the mayor do") the question names no type.
+    """
+    words = following[1:] if following[:1] and following[0] in _COPULAS else following
+    for at, word in enumerate(words):
+        for nouns, kind in (
+            (_DATE_NOUNS, AnswerType.DATE),
+            (_NUMBER_NOUNS, AnswerType.NUMBER),
+            (_PLACE_NOUNS, AnswerType.PLACE),
+            (_PERSON_NOUNS, AnswerType.PERSON),
+        ):
+            if word in nouns:
+                return kind
+        if word in _HOW_MANNER or (word not in _FILLER and at > 0):
+            return None
+    return None
+
+
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
+)
+_WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+# Each pattern starts with a word boundary and a look at the first character, so
+# that the many positions where no candidate can start are passed over quickly.
+_DATE = re.compile(
+    rf"\b(?=[A-Z0-9yt])(?:(?:{_MONTHS})\b\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?\b)?(?:,?\s+\d{{4}}\b)?"
+    rf"|\d{{1,2}}\s+(?:{_MONTHS})\b\.?(?:,?\s+\d{{4}}\b)?"
+    rf"|(?:{_WEEKDAYS})\b"
+    r"|(?:1[0-9]|20)\d\d(?:s\b|\b)"
+    r"|\d{1,2}(?:st|nd|rd|th)\s+century\b"
+    r"|\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)"
+    r"|(?i:yesterday|today|tomorrow|tonight)\b)"
+)
+_NUMBER_WORDS = (
+    "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
+    "|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty"
+    "|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half"
+)
+# Amounts: digits (money, percentages, "42 million") or number words. A currency
+# sign before the digits is left out of the span: the digits are the answer.
+_NUMBER = re.compile(
+    r"\b(?=[\dtfsenhmbd])(?:\d+(?:,\d{3})*(?:\.\d+)?(?:\s*(?:%|percent\b|per cent\b))?"
+    r"(?:\s+(?:million|billion|trillion|thousand|hundred)\b)?"
+    rf"|(?:{_NUMBER_WORDS})\b(?:\s+(?:percent|per cent)\b)?)",
+    re.IGNORECASE,
+)
+# A capitalised word that does not start a sentence (or an acronym anywhere), with
+# the capitalised words and linking "of"/"de" that continue it: a name.
+_NAME = re.compile(
+    r"\b(?=[A-Z])(?:(?<=[a-z0-9,;:)] )[A-Z][\w'’.-]*"
+    r"(?:\s+(?:(?:of|de|la|von|van|the)\s+)?[A-Z][\w'’.-]*)*|[A-Z]{2,}\b)"
+)
+_REASON = re.compile(
+    r"\b(?=[bdostcfi])(?:because|due to|owing to|so that|in order to|as a result of|thanks to"
+    r"|caused by|for fear|in protest|since(?!\s+(?:\d|the\s+\d|(?:"
+    + _MONTHS
+    + r")\b|then\b|last\b)))\b",
+    re.IGNORECASE,
+)
+_MANNER = re.compile(
+    r"\b(?=[btuvwlpco])(?:by\s+\w+ing|through|using|via|with the help of|likely|unlikely"
+    r"|probably|chances?|odds)\b",
+    re.IGNORECASE,
+)
+
+_CALENDAR = re.compile(rf"(?:{_MONTHS}|{_WEEKDAYS})\.?")
+
+
+def _names(text: str) -> Iterator[re.Match[str]]:
+    """Names: capitalised runs that are not a month or a weekday alone (those are dates)."""
+    return (m for m in _NAME.finditer(text) if not _CALENDAR.fullmatch(m.group()))
+
+
+_FINDERS: dict[AnswerType, Callable[[str], Iterator[re.Match[str]]]] = {
+    AnswerType.PERSON: _names,
+    AnswerType.PLACE: _names,
+    AnswerType.DATE: _DATE.finditer,
+    AnswerType.NUMBER: _NUMBER.finditer,
+    AnswerType.REASON: _REASON.finditer,
+    AnswerType.MANNER: _MANNER.finditer,
+}
+
+
+def candidate_spans(text: str, kind: AnswerType) -> list[tuple[int, int]]:
+    """Spans of ``text`` that could answer a question of this type, in order."""
+    return [m.span() for m in _FINDERS[kind](text)]
+
+
+def own_words(kind: AnswerType) -> bool:
+    """Whether a candidate of this type can be dismissed for repeating the question.
+
+    A name, date or number the question already gives is not its answer; a
+    reason or manner clause is recognised by its connective, which says nothing
+    of the question.
+    """
+    return kind not in (AnswerType.REASON, AnswerType.MANNER)
+
+
+def answer_candidates(
+    text: str, kind: AnswerType, analyzer: Analyzer, question_terms: Container[str]
+) -> list[tuple[int, int]]:
+    """Candidate spans of ``text`` that are not just the question's own words."""
+    spans = candidate_spans(text, kind)
+    if not own_words(kind):
+        return spans
+    return [
+        (start, end)
+        for start, end in spans
+        if not all(t in question_terms for t in analyzer.terms(text[start:end]))
+    ]
+
+
+def holding_candidates(
+    spans: Sequence[tuple[int, int]], candidates: Sequence[tuple[int, int]]
+) -> list[bool]:
+    """For each span of text (a sentence), whether a candidate starts inside it."""
+    return [any(start <= c < end for c, _ in candidates) for start, end in spans]

@@ -1,0 +1,139 @@
+"""Answer types: what a question asks for, candidates in text, and how answers use them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retrieval.retriever import Retriever
+from retrieval.settings import load_settings
+from retrieval.text.analysis import Analyzer
+from retrieval.text.answer_types import AnswerType, answer_candidates, asked_type
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who urged Ford to take a leave?", AnswerType.PERSON),
+        ("To whom did the mayor apologise?", AnswerType.PERSON),
+        ("Whose report called it a hoax?", AnswerType.PERSON),
+        ("Which councillor spoke first?", AnswerType.PERSON),
+        ("Which news outlet published the video?", AnswerType.PERSON),
+        ("Which English king signed it?", AnswerType.PERSON),
+        ("When did the jury start deliberating?", AnswerType.DATE),
+        ("In what year was the stadium built?", AnswerType.DATE),
+        ("On what day did he resign?", AnswerType.DATE),
+        ("How many children were killed?", AnswerType.NUMBER),
+        ("How much did the repair cost?", AnswerType.NUMBER),
+        ("How old was Newton?", AnswerType.NUMBER),
+        ("What percentage of voters backed him?", AnswerType.NUMBER),
+        ("Where is the trial taking place?", AnswerType.PLACE),
+        ("Which city hosted the game?", AnswerType.PLACE),
+        ("Why was the vote put off?", AnswerType.REASON),
+        ("How did the other side get his phone?", AnswerType.MANNER),
+        ("How likely is a mistrial?", AnswerType.MANNER),
+        # Nothing a rule can tell: no type, and answers are ranked as before.
+        ("What did the mayor do?", None),
+        ("What happened to the harbour?", None),
+        ("What is the capital of France?", AnswerType.PLACE),
+        ("What was the name of the engineer?", AnswerType.PERSON),
+        ("Tell me about the ferry fares", None),
+    ],
+)
+def test_a_question_says_what_it_asks_for(question: str, kind: AnswerType | None) -> None:
+    assert asked_type(question) is kind
+
+
+TEXT = (
+    "The Harbour Bridge reopened on Tuesday, Nov. 5, 2013, after a two-year repair that "
+    "cost $42 million, engineer Dana Whitlow said. Traffic rose 15 percent because the "
+    "lanes are wider, and the ferry has run at 7:30 a.m. since 2010."
+)
+
+
+@pytest.mark.parametrize(
+    ("kind", "question", "expected"),
+    [
+        (
+            AnswerType.DATE,
+            "When did the bridge reopen?",
+            ["Tuesday", "Nov. 5, 2013", "7:30 a.m.", "2010"],
+        ),
+        # A date the question already gives is not its answer.
+        (AnswerType.DATE, "What happened in 2010?", ["Tuesday", "Nov. 5, 2013", "7:30 a.m."]),
+        (
+            AnswerType.NUMBER,
+            "How much did the repair cost?",
+            ["5", "2013", "two", "42 million", "15 percent", "7", "30", "2010"],
+        ),
+        # Names, not the capitalised words the question itself uses, nor dates.
+        (AnswerType.PERSON, "Who reopened the Harbour Bridge?", ["Dana Whitlow"]),
+        (AnswerType.PLACE, "Where did Dana Whitlow work?", ["Harbour Bridge"]),
+        (AnswerType.REASON, "Why did traffic rise?", ["because"]),
+    ],
+)
+def test_candidate_answers_are_found_in_text(
+    kind: AnswerType, question: str, expected: list[str]
+) -> None:
+    analyzer = Analyzer()
+    terms = set(analyzer.terms(question))
+    found = [TEXT[start:end] for start, end in answer_candidates(TEXT, kind, analyzer, terms)]
+    assert found == expected
+
+
+def retriever(tmp_path: Path, articles: dict[str, str]) -> Retriever:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in articles.items():
+        (corpus / f"{name}.md").write_text(f"---\ntitle: {name}\n---\n{text}\n")
+    settings = load_settings().with_paths(corpus=corpus, index=tmp_path / "index")
+    return Retriever.from_settings(settings)
+
+
+OTHERS = {
+    "library": "The library reopened with a new reading room and a garden for children.",
+    "boats": "Fishing boats returned to the harbour early because of the storm warning.",
+    "bakery": "A new bakery opened on the main street, selling bread and pastries.",
+}
+REPEATS = (
+    "Whether the council will approve the ferry budget is the question that every "
+    "resident of the harbour town keeps asking."
+)
+ANSWERS = (
+    "After a long evening of debate in the old harbour town hall, with many residents "
+    "watching from the gallery, the council voted to approve the ferry budget on March 4."
+)
+
+
+def test_a_passage_with_an_answer_of_the_asked_type_wins(tmp_path: Path) -> None:
+    found = retriever(tmp_path, {"repeats": REPEATS, "answers": ANSWERS, **OTHERS})
+    # Both passages hold every word of the question; only one says when.
+    when = found.ask("When did the council approve the ferry budget?").results
+    assert [r.sources[0].title for r in when[:2]] == ["answers", "repeats"]
+    # A question that asks for no date keeps BM25's order: the shorter passage first.
+    did = found.ask("Did the council approve the ferry budget?").results
+    assert [r.sources[0].title for r in did[:2]] == ["repeats", "answers"]
+
+
+# One paragraph too long for an excerpt: its first and its last sentences both
+# hold the question's words, only the last says when.
+PARAGRAPH = (
+    "Nobody in the harbour town knew whether the ferry budget would pass. The ferry ran "
+    "twice a day in summer and once in winter, and its old engines broke down often. "
+    "Fishermen used it to carry their catch to the market on the mainland, and "
+    "schoolchildren rode it every morning. Tourists filled its deck in July and August, "
+    "taking pictures of the lighthouse and the cliffs. The harbour master kept its "
+    "timetable pinned to the door of his office. In the end the ferry budget did pass, "
+    "on March 4, by a single vote."
+)
+
+
+def test_the_excerpt_keeps_the_answer_of_the_asked_type(tmp_path: Path) -> None:
+    found = retriever(tmp_path, {"ferry": PARAGRAPH, **OTHERS})
+    first = found.ask("When did the ferry budget pass?").results[0].excerpt
+    assert "March 4" in first
+    assert len(first) <= 400 and first.startswith("…") and first.strip("…") in PARAGRAPH
+    # Asked for no date, the excerpt starts where the question's words first stand.
+    other = found.ask("Did the ferry budget pass?").results[0].excerpt
+    assert other.startswith("Nobody in the harbour town") and "March 4" not in other
