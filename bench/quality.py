@@ -6,7 +6,8 @@ answer occurs (case and punctuation folded, as `storybot eval` compares) in one 
 first k excerpts; abstained is the share of questions given no excerpt at all. A story
 folder holds ``articles.jsonl`` and ``questions.yaml`` (the `storybot eval` format) and
 is reported by kind, as `storybot eval` prints it; ``--eval FILE`` asks a question file
-over the seed corpus. Nothing here is timed against a target: it prints figures.
+over the seed corpus (an item with ``after:`` in one conversation, as `storybot eval`
+asks it). Nothing here is timed against a target: it prints figures.
 
     python3 bench/quality.py --squad PATH/squad-dev-v1.1.json --story PATH/story2 \\
         --eval PATH/dev.yaml --eval tests/data/heldout.yaml
@@ -24,12 +25,21 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from retrieval import EvalQuestion, Report, Retriever, evaluate, expand, load_questions
+from retrieval import (
+    Answer,
+    Conversation,
+    EvalQuestion,
+    Report,
+    Retriever,
+    evaluate,
+    expand,
+    load_questions,
+)
 from retrieval import load_settings as load_config
 
 TOP_K = 5
@@ -138,11 +148,20 @@ def show(figures: SetFigures) -> None:
 
 
 def by_kind(name: str, retriever: Retriever, questions: list[EvalQuestion]) -> Report:
-    report = evaluate(questions, lambda q: retriever.ask(q, top_k=TOP_K))
+    report = evaluate(
+        questions, lambda q: retriever.ask(q, top_k=TOP_K), lambda asked: converse(retriever, asked)
+    )
     print(f"{name}:")
     for line in report.lines(TOP_K):
         print(f"  {line}")
     return report
+
+
+def converse(retriever: Retriever, asked: Sequence[str]) -> Answer:
+    """Questions asked in order in one new conversation (a follow-up with its `after:`)."""
+    conversation = Conversation(retriever)
+    answers = [conversation.ask(question, top_k=TOP_K) for question in asked]
+    return answers[-1]
 
 
 def smoke_story() -> Iterator[dict[str, Any]]:

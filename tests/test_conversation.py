@@ -51,7 +51,7 @@ FOLLOWUPS = Path(__file__).parent / "data" / "followups.yaml"
         (
             "What did Ford say about the Hero Burger outside City Hall?",
             "When was that?",
-            "What did Ford say about the Hero Burger outside City Hall? When was that?",
+            "When was that? What did Ford say about the Hero Burger outside City Hall?",
         ),
     ],
 )

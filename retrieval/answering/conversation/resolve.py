@@ -99,7 +99,8 @@ def resolve(question: str, turns: Sequence[Turn], gender: Gender) -> Reading:
         return _ellipsis(question, body, last)
     if lowered[0] in EVENT_QUESTIONS and _about_an_event(lowered):
         text = _with_people(question, turns, gender)
-        return Reading(f"{_sentence(last.understood)} {_sentence(text)}", "event", last.context)
+        # The follow-up's own question word first: it says what is asked for (a date, a reason).
+        return Reading(f"{_sentence(text)} {_sentence(last.understood)}", "event", last.context)
     if _orphan_pronouns(question, tokens):
         text = _with_people(question, turns, gender)
         return Reading(_sentence(text), "pronoun", _sentence(last.understood))
