@@ -61,8 +61,13 @@ class StoryTree(app_commands.CommandTree["StoryBot"]):
         await report(original, f"/{name}", partial(whisper, interaction))
 
 
-class StoryBot(commands.Bot):
-    """storybot on Discord: /ask, mentions and (when enabled) !ask, /sources and /help."""
+class StoryBot(commands.AutoShardedBot):
+    """storybot on Discord: /ask, mentions and (when enabled) !ask, /sources and /help.
+
+    Sharded: by default one process runs every shard, as many as Discord recommends;
+    ``bot.shard_ids`` and ``bot.shard_count`` run some of them, the rest in other
+    processes over the same index folder and state database.
+    """
 
     def __init__(
         self,
@@ -85,6 +90,7 @@ class StoryBot(commands.Bot):
             intents=intents,
             tree_cls=StoryTree,
             allowed_mentions=discord.AllowedMentions.none(),
+            **_shards(settings),
         )
         self.settings = settings
         self.retriever = retriever
@@ -121,11 +127,27 @@ class StoryBot(commands.Bot):
         return OFF if channel and channel.mode == "off" else None
 
     @property
+    def runs_background_jobs(self) -> bool:
+        """Whether work done once for all shards (syncing commands, feed updates) runs here:
+        in the process holding shard 0, or the only process."""
+        return self.shard_ids is None or 0 in self.shard_ids
+
+    @property
+    def shards_text(self) -> str:
+        """Which shards this process runs, for logs."""
+        if self.shard_ids is None:
+            return f"all {self.shard_count} shards" if self.shard_count else "all shards"
+        return f"shards {', '.join(map(str, self.shard_ids))} of {self.shard_count}"
+
+    @property
     def reads_messages(self) -> bool:
         """Whether the bot has asked for the message-content intent (questions mode needs it)."""
         return self.intents.message_content
 
     async def close(self) -> None:
+        if not isinstance(self.loop, asyncio.AbstractEventLoop) and self._closing_task is None:
+            # Built but never logged in: the sharded client makes at login what close uses.
+            await self._async_setup_hook()
         await super().close()
         self.channels.database.close()
 
@@ -144,7 +166,11 @@ class StoryBot(commands.Bot):
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        await self.sync_commands()
+        if self.runs_background_jobs:
+            await self.sync_commands()
+        else:
+            # The definitions are global: the process with shard 0 publishes them.
+            log.info("Not syncing the slash commands: the process with shard 0 does")
 
     async def sync_commands(self) -> None:
         """Publish the slash commands: to the test guild at once if set, else globally."""
@@ -169,7 +195,16 @@ class StoryBot(commands.Bot):
 
     async def on_ready(self) -> None:
         user = self.user
-        log.info("Logged in as %s (id %s) in %d servers", user, user and user.id, len(self.guilds))
+        log.info(
+            "Logged in as %s (id %s) in %d servers, running %s",
+            user,
+            user and user.id,
+            len(self.guilds),
+            self.shards_text,
+        )
+
+    async def on_shard_ready(self, shard_id: int) -> None:
+        log.info("Shard %d of %s is ready", shard_id, self.shard_count)
 
     async def process_commands(self, message: discord.Message) -> None:
         # Without the message-content intent, prefix commands would only see mentions.
@@ -232,6 +267,16 @@ class StoryBot(commands.Bot):
             return build_reply(first, more=conversation.more(top_k))
         more = self.retriever.ask(question, top_k=top_k)
         return build_reply(first, more=more)
+
+
+def _shards(settings: Settings) -> dict[str, Any]:
+    """The sharding options: none (discord.py asks Discord how many), or those configured."""
+    options: dict[str, Any] = {}
+    if settings.bot.shard_count is not None:
+        options["shard_count"] = settings.bot.shard_count
+    if settings.bot.shard_ids is not None:
+        options["shard_ids"] = list(settings.bot.shard_ids)
+    return options
 
 
 def message_content_keys(settings: Settings) -> list[str]:

@@ -13,6 +13,14 @@ from bot.client import StoryBot, message_content_keys
 from retrieval import Settings
 
 TOKEN_ENV = "DISCORD_TOKEN"
+# Gateway close codes about sharding (Discord's "Gateway Close Event Codes").
+SHARD_REFUSALS = {
+    4010: "Discord refused the shards ({shards}): check --shard-ids and --shard-count "
+    "(or bot.shard_ids and bot.shard_count)",
+    4011: "Discord requires more shards for this bot ({shards}), which is in too many servers "
+    "for them (at most 2,500 a shard): raise --shard-count, or leave it and bot.shard_count "
+    "unset so that discord.py asks Discord how many",
+}
 
 
 class RedactToken(logging.Filter):
@@ -59,6 +67,10 @@ def run_bot(settings: Settings) -> int:
             "enable it in the developer portal (your application → Bot → Message Content "
             "Intent) or change those keys"
         )
+    except discord.ConnectionClosed as exc:
+        if exc.code in SHARD_REFUSALS:
+            return _fail(SHARD_REFUSALS[exc.code].format(shards=bot.shards_text))
+        return _fail(f"could not connect to Discord: {exc}")
     except (discord.DiscordException, aiohttp.ClientError, OSError) as exc:
         reason = str(exc).replace(token, "[DISCORD_TOKEN]") or type(exc).__name__
         return _fail(f"could not connect to Discord: {reason}")

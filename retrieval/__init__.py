@@ -45,7 +45,14 @@ from retrieval.intake.following import FeedFollower, FeedUpdate, Followed, ItemR
 from retrieval.intake.ingest import Added, AddReport
 from retrieval.intake.inputs import Overrides, expand, from_bytes, is_url
 from retrieval.retriever import ArticleInfo, Retriever
-from retrieval.settings import CHANNEL_MODES, ChannelMode, FetchSettings, Settings, load_settings
+from retrieval.settings import (
+    CHANNEL_MODES,
+    ChannelMode,
+    FetchSettings,
+    Settings,
+    load_settings,
+    shard_problem,
+)
 from retrieval.state.channels import ChannelSettings, ChannelStore
 from retrieval.state.database import StateDatabase
 from retrieval.state.export import feedback_file
@@ -138,6 +145,7 @@ __all__ = [
     "open_feeds",
     "question_stats",
     "reply_text",
+    "shard_problem",
     "since_date",
     "source_text",
     "unhelpful_questions",

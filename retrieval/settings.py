@@ -116,6 +116,10 @@ class BotSettings:
     question_log_days: int = 90
     # A thread's conversation (its follow-ups' context) ends after this long unused.
     conversation_idle_minutes: float = 30.0
+    # Gateway shards: None lets discord.py ask Discord how many, all in this process;
+    # shard_ids runs only those (others in other processes), of shard_count in all.
+    shard_count: int | None = None
+    shard_ids: list[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,15 @@ class Settings:
     def state_path(self) -> Path:
         """Where the state database is: ``state``, else beside the index folder."""
         return self.state if self.state is not None else self.index.parent / "state.sqlite3"
+
+    def with_shards(self, ids: list[int] | None, count: int | None) -> Settings:
+        """A copy running these shards (None keeps the config's value for each)."""
+        bot = dataclasses.replace(
+            self.bot,
+            shard_ids=self.bot.shard_ids if ids is None else ids,
+            shard_count=self.bot.shard_count if count is None else count,
+        )
+        return dataclasses.replace(self, bot=bot)
 
     def with_paths(self, corpus: Path | None = None, index: Path | None = None) -> Settings:
         """A copy with the corpus and/or index folder overridden."""
@@ -196,6 +209,7 @@ _RANGES: dict[str, Range] = {
     "bot.pages": Range(1, 10),
     "bot.question_log_days": Range(1, 3650),
     "bot.conversation_idle_minutes": Range(0, 1440, open_low=True),
+    "bot.shard_count": Range(1),
 }
 
 
@@ -273,6 +287,40 @@ def _cross_check(values: dict[str, Any], file: Path) -> None:
             f"{file}: 'excerpts.target_chars' must be at most 'excerpts.max_chars' "
             f"({excerpts.max_chars}), got {excerpts.target_chars}"
         )
+    bot = values.get("bot")
+    if isinstance(bot, BotSettings):
+        problem = shard_problem(
+            bot.shard_ids, bot.shard_count, "'bot.shard_ids'", "'bot.shard_count'"
+        )
+        if problem:
+            raise ConfigError(f"{file}: {problem}")
+
+
+def shard_problem(
+    ids: list[int] | None,
+    count: int | None,
+    ids_name: str = "the shard ids",
+    count_name: str = "the shard count",
+) -> str | None:
+    """Why shard ids and a shard count can't be run together, or None."""
+    if count is not None and count < 1:
+        return f"{count_name} must be at least 1, got {count}"
+    if ids is None:
+        return None
+    if not ids:
+        return f"{ids_name} must name at least one shard (or be left out to run them all)"
+    if count is None:
+        return f"{ids_name} need {count_name}: how many shards all the processes run together"
+    repeated = sorted({n for n in ids if ids.count(n) > 1})
+    if repeated:
+        return f"{ids_name} name shard {', '.join(map(str, repeated))} more than once"
+    outside = [n for n in ids if not 0 <= n < count]
+    if outside:
+        return (
+            f"{ids_name} must be from 0 to {count - 1} ({count_name} is {count}), "
+            f"got {', '.join(map(str, outside))}"
+        )
+    return None
 
 
 def _convert(hint: Any, value: Any, key: str, file: Path) -> Any:

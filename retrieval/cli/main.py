@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from importlib import metadata
 
-from retrieval import StorybotError
+from retrieval import StorybotError, shard_problem
 from retrieval.cli import ask, check, corpus, evaluate, feedback, feeds
 from retrieval.cli.options import add_global_options, command, settings_from
 from retrieval.cli.output import OutputError, discard_stdout
@@ -100,16 +100,65 @@ def build_parser() -> argparse.ArgumentParser:
         """
           DISCORD_TOKEN=... storybot run --log info
           DISCORD_TOKEN=... storybot run --config my-story.yaml
+          DISCORD_TOKEN=... storybot run --shard-ids 0,1 --shard-count 4
         """,
     )
-    run.set_defaults(handler=cmd_run)
+    run.add_argument(
+        "--shard-ids",
+        type=shard_ids,
+        metavar="N,N",
+        help="run only these gateway shards, e.g. 0,1 (the others in other processes; "
+        "needs --shard-count or bot.shard_count; default: bot.shard_ids, else all)",
+    )
+    run.add_argument(
+        "--shard-count",
+        type=shard_count,
+        metavar="N",
+        help="how many shards all the processes run together (default: bot.shard_count, "
+        "else what Discord recommends)",
+    )
+    run.set_defaults(handler=cmd_run, usage_error=run.error)
     return parser
+
+
+def shard_ids(value: str) -> list[int]:
+    """Shard numbers separated by commas, as an argparse type."""
+    try:
+        return [int(part) for part in value.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected shard numbers separated by commas, such as 0,1; got {value!r}"
+        ) from None
+
+
+def shard_count(value: str) -> int:
+    """A number of shards, at least 1, as an argparse type."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
+    return number
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from bot import run_bot
 
-    return run_bot(settings_from(args))
+    settings = settings_from(args)
+    if args.shard_ids is not None or args.shard_count is not None:
+        # The command line overrides the config, key by key; the pair must hold together.
+        settings = settings.with_shards(args.shard_ids, args.shard_count)
+        bot = settings.bot
+        problem = shard_problem(
+            bot.shard_ids,
+            bot.shard_count,
+            "--shard-ids" if args.shard_ids is not None else "bot.shard_ids (from the config)",
+            "bot.shard_count" if args.shard_count is None and bot.shard_count else "--shard-count",
+        )
+        if problem:
+            args.usage_error(problem)  # exits with status 2
+    return run_bot(settings)
 
 
 def _version() -> str:

@@ -1,13 +1,16 @@
 """Bot fixtures: a small corpus in tmp_path, bots driven by dpytest, stand-in interactions.
 
-dpytest 0.7.0 with discord.py 2.7.1 needs three workarounds, both here:
+dpytest 0.7.0 with discord.py 2.7.1 needs four workarounds, all here:
 - its fake guild only finds members (authors, mentions) in the member cache, which
   discord.py fills only with the members intent: the test bot's state gets it (the
   bot itself requests no privileged intent; message content is still off);
 - its fake connection state doesn't get the event loop (discord.py 2.x sets it in
   Client._async_setup_hook), which typing() needs: that hook runs after configure();
 - its fake websocket has no socket, so Client.close() would fail on it: the bot's
-  ``ws`` is cleared before closing.
+  ``ws`` is cleared before closing;
+- it refuses sharded clients (``AutoShardedBot``, which StoryBot is), though it drives
+  the events of one process the same: its guard is bypassed while configuring (the bot
+  runs no shard in tests: dpytest stands in for the gateway).
 """
 
 from __future__ import annotations
@@ -75,7 +78,10 @@ async def dpy_bot(settings: Settings) -> AsyncIterator[Callable[..., Awaitable[S
         # Workaround (see the module docstring): let dpytest's fake guild cache members.
         bot._connection._intents.members = True
         bot._connection.member_cache_flags = discord.MemberCacheFlags.all()
-        dpytest.configure(bot, text_channels=2, voice_channels=0, members=2)
+        with pytest.MonkeyPatch.context() as patch:
+            # Workaround (see the module docstring): dpytest's guard against sharded clients.
+            patch.setattr(discord, "AutoShardedClient", type("NotSharded", (), {}))
+            dpytest.configure(bot, text_channels=2, voice_channels=0, members=2)
         # After configure, so that dpytest's fake state gets the running loop too.
         await bot._async_setup_hook()
         await prepare(bot)
