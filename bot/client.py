@@ -24,13 +24,18 @@ from retrieval import (
     ChannelStore,
     Context,
     Conversation,
+    Feedback,
     Latest,
     PassageRef,
+    QuestionLog,
     Quotes,
     Reply,
     Retriever,
     Settings,
+    Shown,
+    StateError,
     Timeline,
+    VoteResult,
     build_reply,
     open_channel_store,
 )
@@ -46,6 +51,7 @@ EXTENSIONS = (
     "bot.cogs.help",
     "bot.cogs.add",
     "bot.cogs.settings",
+    "bot.cogs.stats",
 )
 DESCRIPTION = "Answers questions about a news story with quoted, sourced excerpts."
 
@@ -75,6 +81,7 @@ class StoryBot(commands.AutoShardedBot):
         retriever: Retriever,
         channels: ChannelStore | None = None,
         conversations: Conversations | None = None,
+        feedback: Feedback | None = None,
     ) -> None:
         # The bot never joins voice: no warning that voice libraries are missing.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -98,6 +105,14 @@ class StoryBot(commands.AutoShardedBot):
         self.channels = channels if channels is not None else open_channel_store(settings)
         idle = settings.bot.conversation_idle_minutes * 60
         self.conversations = conversations or Conversations(retriever, idle)
+        # The question log and votes, in the same state database.
+        if feedback is None:
+            bot = settings.bot
+            questions = QuestionLog(
+                self.channels.database, bot.question_log_days, bot.log_questions
+            )
+            feedback = Feedback(questions)
+        self.feedback = feedback
         # One search at a time: it is CPU-bound, and the stemmer is not thread-safe.
         self._search_lock = asyncio.Lock()
 
@@ -255,6 +270,28 @@ class StoryBot(commands.AutoShardedBot):
         """An excerpt's paragraph with its neighbours, read off the event loop, between searches."""
         async with self._search_lock:
             return await asyncio.to_thread(self.retriever.context, ref)
+
+    async def log_answer(
+        self, question: str, reply: Reply, guild_id: int | None, channel_id: int | None
+    ) -> str | None:
+        """Log an answer off the event loop: its id for the vote buttons, None when the
+        state can't be written (the answer is still given, without buttons)."""
+        results = reply.answer.results if reply.answer else ()
+        shown = tuple(Shown(r.excerpt, tuple(s.to_dict() for s in r.sources)) for r in results)
+        record = self.feedback.questions.record
+        try:
+            return await asyncio.to_thread(record, question, shown, guild_id, channel_id)
+        except StateError as error:
+            log.warning("Could not log an answer: %s", error)
+            return None
+
+    async def vote(self, answer_id: str, user_id: int, helpful: bool) -> VoteResult:
+        """Record a vote off the event loop."""
+        return await asyncio.to_thread(self.feedback.vote, answer_id, user_id, helpful)
+
+    async def comment(self, answer_id: str, user_id: int, text: str) -> bool:
+        """Keep a 👎's note off the event loop."""
+        return await asyncio.to_thread(self.feedback.comment, answer_id, user_id, text)
 
     def _answer(self, question: str, conversation: Conversation | None = None) -> Reply:
         first = (conversation or self.retriever).ask(question)

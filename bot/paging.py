@@ -30,6 +30,7 @@ class Pager(discord.ui.View):
         owner_id: int,
         timeout: float,
         items: Sequence[Sequence[discord.ui.Item[Any]]] = (),
+        registry: discord.Client | None = None,
     ) -> None:
         super().__init__(timeout=timeout)
         self.pages = list(pages)
@@ -38,6 +39,7 @@ class Pager(discord.ui.View):
         # Each page's own components; they are dynamic items, dispatched without the
         # pager, so the asker-only check below does not apply to them.
         self.items = [list(page) for page in items] + [[] for _ in pages[len(items) :]]
+        self.registry = registry
         # Set by whoever sends the first page, so that the timeout can remove the buttons.
         self.message: discord.Message | None = None
         self._update_buttons()
@@ -80,6 +82,14 @@ class Pager(discord.ui.View):
         )
 
     async def on_timeout(self) -> None:
+        if self.registry is not None:
+            # discord.py drops a timed-out view's dynamic item classes from the registry
+            # that every message's buttons are dispatched by: without this, the Context
+            # and vote buttons of every answer would stop working until a restart.
+            kinds = {type(i) for page in self.items for i in page}
+            self.registry.add_dynamic_items(
+                *(kind for kind in kinds if issubclass(kind, discord.ui.DynamicItem))
+            )
         if self.message is None:
             return
         try:

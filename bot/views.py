@@ -5,7 +5,8 @@ presses it, privately: one button for a page with one excerpt, a menu naming eac
 excerpt for a page with several. Their custom ids carry the passage's stable reference
 (``PassageRef``: article id, span, checksum), not a position in the index, and they are
 registered as dynamic items, so a button keeps working after a restart, an add or a
-remove; one whose article has gone says so.
+remove; one whose article has gone says so. **👍 / 👎** (``bot.feedback``) follow on
+every page of a logged answer.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import discord
 
 from bot.embeds import context_embed, fit
 from bot.errors import report
+from bot.feedback import VoteButton, vote_items
 from bot.paging import Pager, lasting_view
 from bot.replies import NO_MENTIONS, whisper
 from retrieval import Context, PassageGone, PassageRef, RenderedResult, clip
@@ -173,12 +175,18 @@ def answer_view(
     layout: Sequence[tuple[discord.Embed, Sequence[RenderedResult]]],
     owner_id: int,
     timeout: float,
+    answer_id: str | None = None,
+    registry: discord.Client | None = None,
 ) -> discord.ui.View | None:
-    """The components under an answer: the pager when it has pages, and each page's Context."""
-    items = [context_items(results) for _, results in layout]
+    """The components under an answer: the pager when it has pages, each page's Context,
+    and 👍 / 👎 on every page when the answer is logged as ``answer_id``.
+
+    ``registry``, the bot, gets the dynamic items back when the pager times out.
+    """
+    items = [[*context_items(results), *vote_items(answer_id)] for _, results in layout]
     if len(layout) > 1:
-        return Pager([embed for embed, _ in layout], owner_id, timeout, items)
+        return Pager([embed for embed, _ in layout], owner_id, timeout, items, registry)
     return lasting_view(items[0] if items else [])
 
 
-DYNAMIC_ITEMS = (ContextButton, ContextMenu)
+DYNAMIC_ITEMS = (ContextButton, ContextMenu, VoteButton)

@@ -57,11 +57,14 @@ class Ask(commands.Cog):
             return
         await interaction.response.defer(thinking=True)
         reply = await self.bot.answer(question, self.conversation(interaction.channel))
+        answer_id = await self.bot.log_answer(
+            question, reply, interaction.guild_id, interaction.channel_id
+        )
         if reply.empty:
             await whisper(interaction, reply_text(reply))
             return
         pages = answer_layout(reply, self.bot.page_size)
-        view = answer_view(pages, interaction.user.id, self.timeout)
+        view = answer_view(pages, interaction.user.id, self.timeout, answer_id, self.bot)
         sent = await interaction.followup.send(
             embed=pages[0][0], wait=True, allowed_mentions=NO_MENTIONS, **with_view(view)
         )
@@ -159,11 +162,13 @@ class Ask(commands.Cog):
             conversation = self.bot.conversations.new()
         async with message.channel.typing():
             reply = await self.bot.answer(question, conversation)
+        guild_id = message.guild.id if message.guild else None
+        answer_id = await self.bot.log_answer(question, reply, guild_id, message.channel.id)
         if reply.empty:
             await reply_to(message, reply_text(reply))
             return
         pages = answer_layout(reply, self.bot.page_size)
-        view = answer_view(pages, message.author.id, self.timeout)
+        view = answer_view(pages, message.author.id, self.timeout, answer_id, self.bot)
         thread = await start_thread(message, question) if starts_thread else None
         if thread is not None and conversation is not None:
             # The thread's follow-ups build on the question it was started from.

@@ -85,6 +85,8 @@ class Help(commands.Cog):
             "• `/timeline` lists the story's dated events in order.",
             "• `/settings` (Manage Server) sets how I answer in a channel: "
             "`mention`, `questions` or `off`.",
+            "• 👍 / 👎 under an answer tell the editors whether it helped; "
+            "`/stats` (Manage Server) shows what this server asked and what went unanswered.",
             f"• Questions up to {self.bot.settings.retrieval.max_question_chars} characters; "
             f"one question every {settings.cooldown_seconds:g} s.",
         ]

@@ -126,6 +126,9 @@ class StateDatabase:
                 raise StateError(f"{self.path}: cannot write the state: {exc}") from exc
             try:
                 yield self._connection
+            except sqlite3.Error as exc:
+                self._connection.execute("ROLLBACK")
+                raise StateError(f"{self.path}: cannot write the state: {exc}") from exc
             except BaseException:
                 self._connection.execute("ROLLBACK")
                 raise

@@ -134,6 +134,10 @@ class FakeResponse:
         self._respond(discord.InteractionResponseType.message_update)
         self.calls.append(("edit_message", kwargs))
 
+    async def send_modal(self, modal: discord.ui.Modal) -> None:
+        self._respond(discord.InteractionResponseType.modal)
+        self.calls.append(("send_modal", {"modal": modal}))
+
 
 class FakeFollowup:
     def __init__(self, calls: list[tuple[str, dict[str, Any]]]) -> None:

@@ -65,7 +65,17 @@ async def test_setup_syncs_to_the_test_guild(make_bot: MakeBot) -> None:
     (call,) = sync.await_args_list
     assert call.kwargs["guild"].id == 1234
     names = {c.name for c in bot.tree.get_commands(guild=discord.Object(id=1234))}
-    assert names == {"ask", "sources", "quotes", "latest", "timeline", "help", "add", "settings"}
+    assert names == {
+        "ask",
+        "sources",
+        "quotes",
+        "latest",
+        "timeline",
+        "help",
+        "add",
+        "settings",
+        "stats",
+    }
 
 
 async def test_a_failed_sync_is_logged_and_not_fatal(

@@ -156,7 +156,8 @@ async def test_each_page_carries_its_own_buttons_and_they_outlast_the_pager(
     (edit,) = view.message.edits  # type: ignore[attr-defined]
     lasting = edit["view"]
     assert lasting.timeout is None
-    assert [b.token for b in buttons(lasting)] == second and len(lasting.children) == 1
+    assert [b.token for b in buttons(lasting)] == second
+    assert len(lasting.children) == 3  # Context, 👍 and 👎
     view.stop()
 
 

@@ -58,6 +58,7 @@ async def test_commands_are_registered_with_descriptions(make_bot: MakeBot) -> N
         "help",
         "add",
         "settings",
+        "stats",
     }
     assert all(c.description for c in commands.values())
     ask = commands["ask"]
