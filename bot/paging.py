@@ -80,16 +80,26 @@ class Pager(discord.ui.View):
         await interaction.response.edit_message(
             embed=self.pages[self.page], view=self, allowed_mentions=NO_MENTIONS
         )
+        # A page without an item kind the page before had drops that kind, too.
+        self._keep_registered()
+
+    def _keep_registered(self) -> None:
+        """Register the pages' dynamic item classes again with the bot.
+
+        discord.py drops a view's dynamic item classes from the registry that every
+        message's buttons are dispatched by when the view times out, or when an edit
+        leaves one out: without this, the Context and vote buttons of every answer
+        would stop working until a restart.
+        """
+        if self.registry is None:
+            return
+        kinds = {type(i) for page in self.items for i in page}
+        self.registry.add_dynamic_items(
+            *(kind for kind in kinds if issubclass(kind, discord.ui.DynamicItem))
+        )
 
     async def on_timeout(self) -> None:
-        if self.registry is not None:
-            # discord.py drops a timed-out view's dynamic item classes from the registry
-            # that every message's buttons are dispatched by: without this, the Context
-            # and vote buttons of every answer would stop working until a restart.
-            kinds = {type(i) for page in self.items for i in page}
-            self.registry.add_dynamic_items(
-                *(kind for kind in kinds if issubclass(kind, discord.ui.DynamicItem))
-            )
+        self._keep_registered()
         if self.message is None:
             return
         try:
