@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from retrieval.answering.conversation import Conversation
+from retrieval.answering.conversation.people import who
 from retrieval.answering.conversation.session import MAX_TURNS
+from retrieval.answering.conversation.words import names
 from retrieval.answering.evaluation import EvalQuestion, evaluate, load_questions
 from retrieval.retriever import Retriever
 
@@ -28,6 +30,18 @@ FOLLOWUPS = Path(__file__).parent / "data" / "followups.yaml"
             "Has Norm Kelly said much about his meetings with Ford?",
             "Why did he speak out on Wednesday?",
             "Why did Norm Kelly speak out on Wednesday?",
+        ),
+        # she and him: the articles' pronouns tell Janet Davis from Ford
+        (
+            "What did Coun. Janet Davis say Ford has lost?",
+            "What else did she accuse him of?",
+            "What did Janet Davis accuse Ford of?",
+        ),
+        # "it": the thing the earlier question was about
+        (
+            "What has the province said about stepping in?",
+            "What did it decide?",
+            "What did the province decide?",
         ),
         # ellipsis: a name for the earlier question's name
         (
@@ -90,6 +104,35 @@ def test_the_follow_up_is_answered_where_alone_it_is_not(
     alone = seed_retriever.ask(follow_up, top_k=3)
     assert answer_holds in first
     assert not alone.found or answer_holds not in alone.results[0].excerpt
+
+
+@pytest.mark.parametrize(
+    ("name", "known_as"),
+    [
+        ("Norm Kelly", "male"),  # "Kelly said he …"
+        ("Karen Stintz", "female"),  # "Stintz, who has said she …"
+        ("Janet Davis", "female"),
+        ("Hall", None),  # "City Hall": never the subject of a pronoun or a speech verb
+        ("TV", None),
+    ],
+)
+def test_the_articles_pronouns_tell_who_a_name_stands_for(
+    seed_retriever: Retriever, name: str, known_as: str | None
+) -> None:
+    assert who(seed_retriever.index, name) == known_as
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        ("Has Norm Kelly said much about his meetings with Ford?", ["Norm Kelly", "Ford"]),
+        ("Whose audit called Ford's workload into question?", ["Ford"]),
+        ("Prime Minister Édouard Philippe. Despite the cost, he said", ["Édouard Philippe"]),
+        ("Which TV outlet interviewed Ford in 2006?", ["Ford"]),
+    ],
+)
+def test_names_in_a_question_or_an_excerpt(text: str, people: list[str]) -> None:
+    assert [n.name for n in names(text)] == people
 
 
 def test_a_question_naming_its_own_subject_is_answered_as_if_asked_alone(

@@ -177,29 +177,48 @@ def _standing(tokens: list[Word], position: int) -> bool:
 
 
 def _with_people(question: str, turns: Sequence[Turn], gender: Gender) -> str:
-    """The question with its first pronoun for each person replaced by that person's name;
-    later ones ("did he say he …") stand for the same person and stay."""
+    """The question with its first pronoun for each person replaced by that person's name,
+    and its first "it" or "its" by the thing the last question was about; later ones ("did
+    he say he …") stand for the same and stay."""
     tokens = words(question)
     pieces: list[str] = []
     at = 0
     named = names(question)
+    thing = _thing(turns[-1].understood) if turns else None
     done: set[tuple[str, bool]] = set()
     for position, token in enumerate(tokens):
         word = token.plain
-        if word not in PERSON_PRONOUNS or any(n.end <= token.start for n in named):
+        if any(n.end <= token.start for n in named):
+            continue  # "Rob Ford … his home": the question names them itself
+        if word in PERSON_PRONOUNS:
+            sex, role = PERSON_PRONOUNS[word]
+            meant = _referent(turns, sex, role, gender)
+        elif word in ("it", "its") and thing is not None:
+            sex, role, meant = "thing", "possessive" if word == "its" else "subject", thing
+        else:
             continue
-        sex, role = PERSON_PRONOUNS[word]
-        person = _referent(turns, sex, role, gender)
-        if person is None or (sex, role == "subject") in done:
+        if meant is None or (sex, role == "subject") in done:
             continue
         done.add((sex, role == "subject"))
         possessive = role == "possessive" or (word == "her" and _before_noun(tokens, position))
         pieces.append(question[at : token.start])
-        pieces.append(f"{person}'s" if possessive else person)
+        pieces.append(f"{meant}'s" if possessive else meant)
         at = token.end
     pieces.append(question[at:])
     text = "".join(pieces)
     return text[:1].upper() + text[1:]
+
+
+def _thing(question: str) -> str | None:
+    """What a question is about when that is not a person: its subject ("What did [the
+    Federal Reserve] decide …?"), or None."""
+    span = _subject_span(question)
+    if span is None:
+        return None
+    subject = question[span[0] : span[1]]
+    if words(subject)[0].plain not in DETERMINERS:
+        return None  # a name: "it" doesn't stand for a person
+    return subject
 
 
 def _before_noun(tokens: list[Word], position: int) -> bool:
@@ -223,9 +242,10 @@ def _referent(turns: Sequence[Turn], sex: str, role: str, gender: Gender) -> str
         if not candidates:
             continue
         known = [p for p in candidates if gender(p) == sex]
+        people = [p for p in candidates if gender(p) == "person"]
         unknown = [p for p in candidates if gender(p) is None]
         # The articles' pronouns are a hint, not a rule: someone is there to refer to.
-        return (known or unknown or candidates)[0]
+        return (known or people or unknown or candidates)[0]
     return None
 
 

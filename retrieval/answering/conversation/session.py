@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Protocol
 
 from retrieval.answering.answer import Answer, Result
+from retrieval.answering.conversation.people import who
 from retrieval.answering.conversation.resolve import Reading, Turn, resolve
 from retrieval.answering.conversation.words import names
 from retrieval.answering.query import check_question
@@ -18,17 +18,10 @@ from retrieval.index.corpus_index import CorpusIndex
 
 # Turns kept: a follow-up leans on the last one, a pronoun at most a few back.
 MAX_TURNS = 4
+# Names of the best excerpt looked up as people (each costs a look at its passages).
+ANSWER_NAMES = 3
 # The most excerpts an answer may ask for (as `storybot ask --top-k`).
 MAX_TOP_K = 25
-# Passages looked at to learn which pronoun the articles use for a person.
-GENDER_PASSAGES = 30
-# Share of the pronouns after a person's name that must agree to settle it.
-GENDER_AGREEMENT = 2 / 3
-# How far after a name its pronoun is looked for, in characters.
-_PRONOUN_REACH = 120
-_PRONOUN = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
-_QUOTATION = re.compile(r"[\"“][^\"“”]*[\"”]")
-_MALE = frozenset({"he", "him", "his", "himself"})
 
 
 class Asker(Protocol):
@@ -71,7 +64,7 @@ class Conversation:
         """
         question = question.strip()
         check_question(question, self.asker.options.max_question_chars)
-        reading = resolve(question, self.turns, self.gender)
+        reading = resolve(question, self.turns, self.who)
         answer = self._answered(question, reading, top_k or self.asker.options.top_k)
         self._turns.append(self._turn(question, reading, answer))
         self._last = (question, reading)
@@ -112,53 +105,28 @@ class Conversation:
             understood=reading.text,
             context=reading.context,
             people=people,
-            answer_people=_answer_people(answer.results),
+            answer_people=self._answer_people(answer.results),
             shown=tuple(r.excerpt for r in answer.results),
             excluded=reading.exclude,
         )
 
-    def gender(self, name: str) -> str | None:
-        """The person's gender as the articles' pronouns say it ("male", "female"), or None."""
+    def _answer_people(self, results: Iterable[Result]) -> tuple[str, ...]:
+        """The people the best excerpt is about: its speaker, then those it names whom the
+        articles speak of as a person (a capitalised word may name a party or a place)."""
+        for result in results:
+            # A speaker named outside the excerpt is shown with the words that name them.
+            spoke = result.speaker if result.speaker and result.speaker in result.excerpt else None
+            found = [spoke] if spoke else []
+            found.extend(n.name for n in names(result.excerpt)[:ANSWER_NAMES])
+            found = [name for name in _unique(found) if self.who(name)]
+            return _unique(found)
+        return ()
+
+    def who(self, name: str) -> str | None:
+        """ "male", "female" or "person" as the articles speak of ``name``; None: no person."""
         if name not in self._genders:
-            self._genders[name] = self._learn_gender(name)
+            self._genders[name] = who(self.asker.index, name)
         return self._genders[name]
-
-    def _learn_gender(self, name: str) -> str | None:
-        """The pronoun that most often follows the person's surname, outside quotations."""
-        index = self.asker.index
-        surname = name.split()[-1]
-        term = index.analyzer.term(surname)
-        if term is None or not index.scorer.has_term(term):
-            return None
-        mention = re.compile(rf"\b{re.escape(surname)}\b")
-        male = female = 0
-        for scored in index.scorer.top([term], GENDER_PASSAGES):
-            text = _QUOTATION.sub(" ", index.passage_text(scored.passage))
-            for match in mention.finditer(text):
-                pronoun = _PRONOUN.search(text, match.end(), match.end() + _PRONOUN_REACH)
-                if pronoun is None:
-                    continue
-                if pronoun.group().lower() in _MALE:
-                    male += 1
-                else:
-                    female += 1
-        total = male + female
-        if not total:
-            return None
-        if male / total >= GENDER_AGREEMENT:
-            return "male"
-        if female / total >= GENDER_AGREEMENT:
-            return "female"
-        return None
-
-
-def _answer_people(results: Iterable[Result]) -> tuple[str, ...]:
-    """The people the best excerpt is about: its speaker, then those it names."""
-    for result in results:
-        found = [result.speaker] if result.speaker else []
-        found.extend(n.name for n in names(result.excerpt))
-        return _unique(found)
-    return ()
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:

@@ -50,6 +50,8 @@ TIME_PREPOSITIONS = frozenset({"on", "in", "at", "after", "before", "during", "s
 DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 # Words that end a question without adding to what it asks about.
 FILLERS = frozenset({"then", "again", "exactly", "though", "anyway", "not", "else"})
+# The longest abbreviation a name runs on after ("Coun.", "Sen.", "J.").
+ABBREVIATION_CHARS = 5
 _TOKEN = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*\.?")
 _DATE = re.compile(
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?\s*\d{1,2}\b"
@@ -128,8 +130,12 @@ def names(text: str) -> list[Name]:
 
 def _joined(text: str, tokens: list[Word], at: int) -> bool:
     """Whether two capitalised words stand together with only spaces between them."""
+    word = tokens[at].text
     gap = text[tokens[at].end : tokens[at + 1].start]
-    return gap.strip() == "" and not tokens[at].text.endswith(("'s", "’s"))
+    # A full stop after a long word ends a sentence; after a short one ("Coun.", "J.")
+    # it marks an abbreviation inside the name.
+    ends = word.endswith(".") and len(word) > ABBREVIATION_CHARS
+    return gap.strip() == "" and not ends and not word.endswith(("'s", "’s"))
 
 
 def _sentence_start(text: str, start: int) -> bool:
