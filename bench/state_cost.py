@@ -1,11 +1,16 @@
-"""What the bot's state database costs: a channel lookup, a change, and writers at once.
+"""What the bot's state database costs: a channel lookup, a change, and writers at once;
+logging an answer, a vote, and the stats and export queries over a full question log.
 
 Opens a fresh state file in --workdir (a temporary folder by default), stores
 --channels channel settings, then times --repeat lookups of a stored channel and of
-one never set (the defaults), and --repeat changes; last, --processes processes each
+one never set (the defaults), and --repeat changes; then --processes processes each
 make --writes changes at once to the same file (each its own guild) and wait for each
 other's. Prints microseconds per operation, the writers' changes per second together,
-and the lookups that failed or saw a half-written channel (both should be 0).
+and the lookups that failed or saw a half-written channel (both should be 0). Last,
+it fills a question log with --answers answers over 90 days in 20 servers (a third
+unanswered, one in ten voted on) and times logging one more answer, a vote, /stats
+for one server and `storybot stats` for all over 30 days, the export's query over the
+whole log, and the retention's deletion of one day's answers.
 """
 
 from __future__ import annotations
@@ -17,9 +22,18 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
-from retrieval import ChannelStore, StateDatabase
+from retrieval import (
+    ChannelStore,
+    Feedback,
+    QuestionLog,
+    Shown,
+    StateDatabase,
+    question_stats,
+    unhelpful_questions,
+)
 
 
 def per_call(action: Callable[[int], object], repeat: int) -> float:
@@ -55,6 +69,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2_000)
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--writes", type=int, default=500)
+    parser.add_argument("--answers", type=int, default=100_000)
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -99,6 +114,55 @@ def measure(folder: Path, args: argparse.Namespace) -> None:
     writing = max(float(out[0]) for out in outputs if len(out) == 2)
     print(f"{args.processes} processes × {args.writes} changes: {total / writing:,.0f} changes/s")
     print(f"  (wall {wall:.2f} s with start-up); failed processes {failed}, torn reads {torn}")
+    measure_log(folder / "log.sqlite3", args.answers, args.repeat)
+
+
+def timed_ms(action: Callable[[], object]) -> float:
+    """Median milliseconds of five calls."""
+    runs = []
+    for _ in range(5):
+        start = time.perf_counter()
+        action()
+        runs.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(runs)
+
+
+def measure_log(path: Path, answers: int, repeat: int) -> None:
+    feedback = Feedback(QuestionLog(StateDatabase.open(path)))
+    log = feedback.questions
+    now = log.clock()
+    shown = [Shown("An excerpt of about three hundred characters. " * 6, ({"id": "a1"},))]
+    excerpts = '[{"excerpt": "' + "An excerpt of three hundred characters. " * 7 + '"}]'
+    rows = []
+    for n in range(answers):
+        asked = (now - timedelta(seconds=n * 90 * 86_400 // max(answers, 1))).isoformat(
+            timespec="seconds"
+        )
+        answered = n % 3 != 0
+        text = f"who is question number {n % 997 if answered else (n * 7) % 211}"
+        rows.append((f"bench{n:012}", n % 20, 1, asked, text + "?", text, int(answered), excerpts))
+    with log.database.transaction() as connection:
+        connection.executemany("INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        connection.executemany(
+            "INSERT INTO votes VALUES (?, ?, ?, NULL, NULL, NULL, ?)",
+            [(row[0], f"voter{n}", n % 2, row[3]) for n, row in enumerate(rows[::10])],
+        )
+    record = per_call(lambda n: log.record(f"A question {n}?", shown, 1, 1), repeat // 10)
+    ids = [log.record(f"Voted {n}?", shown, 1, 1) for n in range(repeat // 10)]
+    voters = iter(range(10**9))  # a new voter each time: every call writes a vote
+    vote = per_call(lambda n: feedback.vote(ids[n], next(voters), helpful=False), repeat // 10)
+    month = now - timedelta(days=30)
+    one = timed_ms(lambda: question_stats(log.database, month, now, guild_id=3))
+    every = timed_ms(lambda: question_stats(log.database, month, now))
+    export = timed_ms(lambda: unhelpful_questions(log.database, now - timedelta(days=90), now))
+    log.keep_days = 89
+    start = time.perf_counter()
+    deleted = log.prune()
+    prune = (time.perf_counter() - start) * 1e3
+    print(f"question log: {answers:,} answers over 90 days in 20 servers")
+    print(f"log an answer (one write transaction): {record:.1f} µs; a vote: {vote:.1f} µs")
+    print(f"/stats, one server, 30 days: {one:.1f} ms; all servers: {every:.1f} ms")
+    print(f"export query, 90 days: {export:.1f} ms; retention, {deleted:,} deleted: {prune:.1f} ms")
 
 
 if __name__ == "__main__":

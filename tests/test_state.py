@@ -36,6 +36,8 @@ def test_a_new_file_is_created_in_wal_with_the_schema(tmp_path: Path) -> None:
     assert database.version == SCHEMA_VERSION >= 1
     (mode,) = database.query("PRAGMA journal_mode")[0]
     assert mode == "wal"
+    (synchronous,) = database.query("PRAGMA synchronous")[0]
+    assert synchronous == 1  # NORMAL: a commit is not synced to disk before it returns
     assert tables(path) == TABLES
     database.close()
 
@@ -175,7 +177,7 @@ def test_two_processes_share_the_file(tmp_path: Path) -> None:
 
 def test_the_cost_script_runs(tmp_path: Path) -> None:
     script = Path(__file__).resolve().parents[1] / "bench" / "state_cost.py"
-    small = ["--channels", "50", "--repeat", "20", "--writes", "20"]
+    small = ["--channels", "50", "--repeat", "20", "--writes", "20", "--answers", "300"]
     output = subprocess.run(
         [sys.executable, str(script), "--workdir", str(tmp_path), *small],
         capture_output=True,
@@ -185,6 +187,9 @@ def test_the_cost_script_runs(tmp_path: Path) -> None:
     assert "lookup, a stored channel: " in output
     assert "2 processes × 20 changes: " in output
     assert "failed processes 0, torn reads 0" in output
+    assert "question log: 300 answers over 90 days in 20 servers" in output
+    assert "log an answer (one write transaction): " in output and "; a vote: " in output
+    assert "/stats, one server, 30 days: " in output and "retention, " in output
 
 
 def _open_at_once(path: str, barrier: Any, results: Any) -> None:

@@ -158,6 +158,10 @@ def _configure(connection: sqlite3.Connection, path: Path, busy_seconds: float) 
     # writes to it: switching to WAL is itself a write.
     _check_version(connection, path)
     _switch_to_wal(connection, busy_seconds)
+    # In WAL mode NORMAL never corrupts the file and loses nothing when a process dies;
+    # only a power loss may take back the last commits. FULL syncs every commit: a
+    # logged answer or a vote cost 4.4-5.1 ms with it, 0.15-0.18 ms without.
+    connection.execute("PRAGMA synchronous = NORMAL")
     connection.execute("PRAGMA foreign_keys = ON")
 
 
