@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,22 @@ def test_stats_refuse_a_bad_period(
         main(["stats", "--days", days, "--config", str(config_file)])
     assert usage.value.code == 2
     assert "--days" in capsys.readouterr().err
+
+
+def test_the_export_since_leaves_out_older_answers(
+    config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    now = datetime.now(timezone.utc)
+    moment = [now - timedelta(days=10)]
+    database = StateDatabase.open(config_file.parent / "state.sqlite3")
+    feedback = Feedback(QuestionLog(database, clock=lambda: moment[0]))
+    feedback.vote(feedback.questions.record("An old miss?", (KELLY,)), 1, helpful=False)
+    moment[0] = now - timedelta(days=1)
+    feedback.vote(feedback.questions.record("A new miss?", (KELLY,)), 1, helpful=False)
+    target = tmp_path / "recent.yaml"
+    code, _, err = run(["feedback", "export", str(target), "--since", "3d"], config_file, capsys)
+    assert code == 0, err
+    assert [q.q for q in load_questions(target)] == ["A new miss?"]
+    bad = ["feedback", "export", str(target), "--since", "yesterweek", "--force"]
+    code, _, err = run(bad, config_file, capsys)
+    assert code == 1 and "since 'yesterweek': give a date as YYYY-MM-DD" in err
