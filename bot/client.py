@@ -52,6 +52,7 @@ EXTENSIONS = (
     "bot.cogs.add",
     "bot.cogs.settings",
     "bot.cogs.stats",
+    "bot.cogs.feeds",
 )
 DESCRIPTION = "Answers questions about a news story with quoted, sourced excerpts."
 

@@ -83,6 +83,8 @@ class Help(commands.Cog):
             "• `/quotes speaker:` lists what a person said, quote by quote.",
             "• `/latest` shows what the newest articles add to the story.",
             "• `/timeline` lists the story's dated events in order.",
+            "• `/feeds` lists the news feeds I take new articles from; `/follow` and "
+            "`/unfollow` (Manage Server) change them.",
             "• `/settings` (Manage Server) sets how I answer in a channel: "
             "`mention`, `questions` or `off`.",
             "• 👍 / 👎 under an answer tell the editors whether it helped; "

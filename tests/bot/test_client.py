@@ -75,6 +75,9 @@ async def test_setup_syncs_to_the_test_guild(make_bot: MakeBot) -> None:
         "add",
         "settings",
         "stats",
+        "follow",
+        "unfollow",
+        "feeds",
     }
 
 

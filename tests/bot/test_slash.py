@@ -59,6 +59,9 @@ async def test_commands_are_registered_with_descriptions(make_bot: MakeBot) -> N
         "add",
         "settings",
         "stats",
+        "follow",
+        "unfollow",
+        "feeds",
     }
     assert all(c.description for c in commands.values())
     ask = commands["ask"]
