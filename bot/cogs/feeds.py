@@ -53,7 +53,7 @@ class FollowFeeds(commands.Cog):
     @commands.Cog.listener()
     async def on_ready(self) -> None:
         """Start the updates once connected (on_ready comes again after a reconnect)."""
-        if getattr(self.bot, "runs_background_jobs", True) and not self.updater.is_running():
+        if self.bot.runs_background_jobs and not self.updater.is_running():
             self.updater.change_interval(minutes=self.bot.settings.feeds.interval_minutes)
             self.updater.start()
 

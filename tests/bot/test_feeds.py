@@ -166,7 +166,7 @@ async def test_only_the_process_for_background_jobs_updates(
 ) -> None:
     feeds = FeedSettings(interval_minutes=7)
     bot = await make_bot(dataclasses.replace(feed_settings, feeds=feeds))
-    monkeypatch.setattr(bot, "runs_background_jobs", background, raising=False)
+    bot.shard_ids = None if background else [1]  # shard 0 is in another process
     cog = feeds_cog(bot)
     started: list[bool] = []
     monkeypatch.setattr(cog.updater, "start", lambda *a: started.append(True))
