@@ -146,14 +146,27 @@ def test_a_question_naming_its_own_subject_is_answered_as_if_asked_alone(
     assert answer.results == seed_retriever.ask(question).results
 
 
-def test_who_else_leaves_out_what_was_shown(seed_retriever: Retriever) -> None:
+@pytest.mark.parametrize(
+    ("earlier", "more", "understood"),
+    [
+        # nothing new asked: the earlier question again
+        ("Who urged Ford to take a leave of absence?", "Who else?", None),
+        # one word of its own: that question, still beyond what was shown
+        (
+            "What did Frances Nunziata ask Ford to do?",
+            "What else did she say?",
+            "What did Frances Nunziata say?",
+        ),
+    ],
+)
+def test_else_leaves_out_what_was_shown(
+    seed_retriever: Retriever, earlier: str, more: str, understood: str | None
+) -> None:
     conversation = Conversation(seed_retriever)
-    shown = {
-        r.excerpt for r in conversation.ask("Who urged Ford to take a leave of absence?").results
-    }
-    more = conversation.ask("Who else?")
-    assert more.understood == "Who urged Ford to take a leave of absence?"
-    assert more.found and not shown & {r.excerpt for r in more.results}
+    shown = {r.excerpt for r in conversation.ask(earlier).results}
+    answer = conversation.ask(more)
+    assert answer.understood == (understood or earlier)
+    assert answer.found and not shown & {r.excerpt for r in answer.results}
 
 
 def test_an_off_topic_follow_up_stays_unanswered(seed_retriever: Retriever) -> None:

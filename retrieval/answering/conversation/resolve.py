@@ -108,20 +108,22 @@ def resolve(question: str, turns: Sequence[Turn], gender: Gender) -> Reading:
 
 
 def _more(question: str, tokens: list[Word], turns: Sequence[Turn], gender: Gender) -> Reading:
-    """A request for more ("what else did she say?", "who else?"): the earlier question
-    again, without the excerpts already shown. A follow-up that says what else it wants
-    ("what else did she accuse him of?") is that question, its people named: what it asks
-    may stand in an excerpt already shown, beside what was asked before."""
+    """A request for more: "who else?" asks the earlier question again, "what else did she
+    say?" its own, each without the excerpts already shown. A follow-up that says what
+    else it wants ("what else did she say councillors are getting?") is that question,
+    its people named, and may be answered by an excerpt already shown: what it asks can
+    stand there beside what was asked before."""
     last = turns[-1]
     cut = next(t for t in tokens if t.plain == "else")
     without = " ".join(f"{question[: cut.start]}{question[cut.end :]}".split())
-    earlier = {t.plain for t in words(last.understood)}
     content = _content(words(without))
-    if len(content) <= 1 and all(t.plain in earlier for t in content):
-        exclude = tuple(dict.fromkeys((*last.excluded, *last.shown)))
+    text = _sentence(_with_people(without, turns, gender)) if content else None
+    if len(content) > 1:
+        return Reading(text or without, "more", _sentence(last.understood))
+    exclude = tuple(dict.fromkeys((*last.excluded, *last.shown)))
+    if text is None or all(t.plain in {w.plain for w in words(last.understood)} for t in content):
         return Reading(_sentence(last.understood), "more", last.context, exclude)
-    text = _with_people(without, turns, gender)
-    return Reading(_sentence(text), "more", _sentence(last.understood))
+    return Reading(text, "more", _sentence(last.understood), exclude)
 
 
 def _content(tokens: list[Word]) -> list[Word]:
