@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.answering.query import is_letter_run
+from retrieval.answering.query import about_the_asker, is_letter_run
 from retrieval.retriever import Retriever
 from retrieval.settings import load_settings
 
@@ -64,6 +64,9 @@ def story(tmp_path: Path) -> Retriever:
         "test test",
         "soooo test",
         "osei",  # a name, but not written as one
+        "How do I get my bike over the harbour bridge?",  # advice for the asker
+        "when should i take the ferry",
+        "what is your favorite ferry fare",
     ],
 )
 def test_junk_gets_no_answer(story: Retriever, question: str) -> None:
@@ -114,3 +117,26 @@ def test_real_questions_on_the_same_corpus_are_answered(
 )
 def test_letter_runs(word: str, run: bool) -> None:
     assert is_letter_run(word) is run
+
+
+@pytest.mark.parametrize(
+    ("question", "asker"),
+    [
+        ("how do I reset my password", True),
+        ("What should I cook tonight?", True),
+        ("how do i center a div", True),
+        ("write me a poem about the bridge", True),
+        ("can you help me with my homework", True),
+        ("What is your favorite color?", True),
+        ("Tell me about the bridge repairs", False),  # a request frame, not the asker
+        ("Give me the ferry fares", False),
+        ("Who did Philip I marry?", False),  # a numeral
+        ("Who sold All My Children?", False),  # a title
+        ('Who said "I can do no other"?', False),  # someone else's words
+        ("Which leader said 'my party is human'?", False),
+        ("How can you see the bridge from the ferry?", False),  # "you": anyone
+        ("Who was the MVP of Super Bowl I and II?", False),
+    ],
+)
+def test_questions_about_the_asker(question: str, asker: bool) -> None:
+    assert about_the_asker(question) is asker

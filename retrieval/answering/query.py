@@ -47,6 +47,18 @@ _LONG_RUN = re.compile(r"([^\W\d_])\1{3,}")
 # ("mama", "tutu", "murmur"), so two and a half times is laughter or mash.
 _SYLLABLES = (2, 3)
 _SYLLABLE_REPEATS = 2.5
+# A question about the people in the conversation: "I" after an auxiliary
+# ("how do I", "should I"), "my", "me", "myself" outside a request frame
+# ("give me", "tell me"), or "your" asks for advice or about the asker's or
+# the bot's own life ("my password", "your favorite color"), which no article
+# holds. ("You" alone is often anyone: "how can you see it from the shore?")
+# Quoted words, titles and numerals ("All My Children", "Philip I") are
+# someone else's.
+_ASKING_AUXILIARIES = frozenset(
+    "do does should can could would will shall may might must am".split()
+)
+_THE_ASKER = frozenset(("my", "me", "myself", "your", "yours", "yourself"))
+_QUOTED = re.compile(r"\"[^\"]*\"|(?<!\w)'[^']*'(?!\w)")
 # What may stand between a sentence's end and its first word.
 _SENTENCE_END = ".!?:;…"
 _OPENING = " \t\n\"'([{-*#"
@@ -71,6 +83,8 @@ class Query:
     # The one word the whole message consists of (said once or repeated, besides
     # letter runs), as typed; None when the message has more words than that.
     lone_word: str | None = None
+    # Whether the question is about its asker or the bot ("how do I…", "your…").
+    about_the_asker: bool = False
 
 
 def check_question(question: str, limit: int) -> None:
@@ -140,7 +154,29 @@ def analyze_query(
     weights = {t: coverage_weight(max(scorer.df(t), 1), n) for t in dict.fromkeys(terms)}
     unknown = tuple(t for t in weights if not scorer.has_term(t))
     lone = said[0] if said and len({normalize(w) for w in said}) == 1 else None
-    return Query(text, tuple(terms), weights, unknown, corrected, frozenset(proper), lone)
+    asker = about_the_asker(text)
+    return Query(text, tuple(terms), weights, unknown, corrected, frozenset(proper), lone, asker)
+
+
+def about_the_asker(text: str) -> bool:
+    """Whether a question speaks of its asker or the bot: "how do I …", "my …", "your …"."""
+    folded = fold(text)
+    quoted = [m.span() for m in _QUOTED.finditer(folded)]
+    words = [
+        m.group()
+        for m in WORD.finditer(folded)
+        if not any(start <= m.start() < end for start, end in quoted)
+    ]
+    for at, word in enumerate(words):
+        previous = words[at - 1] if at else ""
+        plain = word.casefold()
+        if plain == "i" and previous.casefold() in _ASKING_AUXILIARIES:
+            return True
+        if plain not in _THE_ASKER or (word[0].isupper() and previous[:1].isupper()):
+            continue
+        if not (plain == "me" and previous.casefold() in _REQUEST_VERBS):
+            return True
+    return False
 
 
 def is_letter_run(word: str) -> bool:
@@ -172,8 +208,10 @@ def answerable(query: Query, scorer: BM25Scorer) -> bool:
     when every word the articles hold was reached by spelling correction while
     other words are not in the articles at all: then the corrections are
     guesses at gibberish ("blorptastic frumbles"), not typos in a question.
+    Nor when it is about its asker or the bot ("how do I reset my password",
+    "what is your favorite color"): news articles report on others.
     """
-    if all(len(term.lstrip("=")) < 2 for term in query.terms):
+    if query.about_the_asker or all(len(term.lstrip("=")) < 2 for term in query.terms):
         return False
     guessed = set(query.corrected.values())
     typed = [t for t in query.weights if scorer.has_term(t) and t not in guessed]
