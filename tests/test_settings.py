@@ -108,6 +108,10 @@ def test_values_are_converted_and_kept(tmp_path: Path) -> None:
         ("retrieval: {k1: -1}", "'retrieval.k1' must be at least 0, got -1"),
         ("analysis: {stemmer: klingon}", "'analysis.stemmer' must be a Snowball language"),
         ("bot: {default_mode: all}", "'bot.default_mode' must be one of mention, questions, off"),
+        (
+            "bot: {conversation_idle_minutes: 0}",
+            "'bot.conversation_idle_minutes' must be greater than 0 and at most 1440, got 0",
+        ),
         ("bot: {threads: 1}", "'bot.threads' must be true or false"),
         ("state: [a]", "'state' must be a string"),
         (

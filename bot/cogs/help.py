@@ -94,6 +94,11 @@ class Help(commands.Cog):
         ]
         if settings.pages > 1:
             lines.append("• **More** and **Previous** under an answer show further excerpts.")
+        lines.append(
+            '• In a thread, ask follow-ups ("what did he say then?", "and the premier?"): '
+            f"I read them with the thread's questions of the last "
+            f"{settings.conversation_idle_minutes:g} minutes."
+        )
         if settings.allowed_channels:
             where = ", ".join(f"<#{c}>" for c in settings.allowed_channels[:5])
             lines.append(f"• I answer in {where}.")

@@ -158,3 +158,9 @@ def test_conversations_are_bounded_and_expire(settings: Settings) -> None:
     assert live.of(1) is first
     clock.now += 60
     assert live.of(1) is not first and len(live) == 1
+
+
+async def test_help_tells_of_follow_ups_in_threads(make_bot: MakeBot) -> None:
+    bot = await make_bot(conversation_idle_minutes=45)
+    text = bot.get_cog("Help").embed().description or ""  # type: ignore[union-attr]
+    assert "In a thread, ask follow-ups" in text and "of the last 45 minutes" in text
