@@ -88,7 +88,7 @@ class FeedSettings:
 
     interval_minutes: float = 30.0
     # Share of a new article's main terms one corpus article must use (intake/relevance.py).
-    min_relevance: float = 0.6
+    min_relevance: float = 0.5
     max_items_per_update: int = 20
     announce_channel: int | None = None
 
