@@ -9,7 +9,7 @@ import pytest
 from retrieval.retriever import Retriever
 from retrieval.settings import load_settings
 from retrieval.text.analysis import Analyzer
-from retrieval.text.answer_types import AnswerType, answer_candidates, asked_type
+from retrieval.text.answer_types import AnswerType, Asked, answer_candidates, asked, asked_type
 
 
 @pytest.mark.parametrize(
@@ -43,6 +43,36 @@ from retrieval.text.answer_types import AnswerType, answer_candidates, asked_typ
 )
 def test_a_question_says_what_it_asks_for(question: str, kind: AnswerType | None) -> None:
     assert asked_type(question) is kind
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # A title is written beside its holder's name: the question keeps it.
+        ("Which judge is presiding over the trial?", Asked(AnswerType.PERSON, "judge")),
+        ("What councillor urged Ford to step aside?", Asked(AnswerType.PERSON, "councillor")),
+        # A class of things is not: any name may answer.
+        ("Which team won the game?", Asked(AnswerType.PERSON)),
+        ("Which city hosted the game?", Asked(AnswerType.PLACE)),
+        ("Who won the game?", Asked(AnswerType.PERSON)),
+    ],
+)
+def test_a_title_the_question_asks_about_is_kept(question: str, expected: Asked) -> None:
+    assert asked(question) == expected
+
+
+def test_a_name_answers_a_title_only_beside_it() -> None:
+    text = (
+        "Lawyers for Ford and Lisi asked the court for a ruling. Judge Ian Nordheimer will "
+        "rule next week. The judge, Maya Gamble, said no. A judge in Ottawa met the lawyers "
+        "of Mark Bankston."
+    )
+    analyzer = Analyzer()
+    terms = set(analyzer.terms("Which judge will rule?"))
+    found = answer_candidates(text, AnswerType.PERSON, analyzer, terms, "judge")
+    assert [text[s:e] for s, e in found] == ["Ian Nordheimer", "Maya Gamble", "Ottawa"]
+    anywhere = answer_candidates(text, AnswerType.PERSON, analyzer, terms)
+    assert [text[s:e] for s, e in anywhere][:2] == ["Ford", "Lisi"] and len(anywhere) == 6
 
 
 TEXT = (
@@ -114,6 +144,23 @@ def test_a_passage_with_an_answer_of_the_asked_type_wins(tmp_path: Path) -> None
     # A question that asks for no date keeps BM25's order: the shorter passage first.
     did = found.ask("Did the council approve the ferry budget?").results
     assert [r.sources[0].title for r in did[:2]] == ["repeats", "answers"]
+
+
+def test_which_judge_is_answered_by_the_name_beside_the_title(tmp_path: Path) -> None:
+    found = retriever(
+        tmp_path,
+        {
+            "elsewhere": "The judge will rule on the motion, lawyers for Ford and Lisi said.",
+            "beside": "The motion will be ruled on by Judge Ian Nordheimer, who has heard "
+            "the case since spring.",
+            **OTHERS,
+        },
+    )
+    which = found.ask("Which judge will rule on the motion?").results
+    assert [r.sources[0].title for r in which[:2]] == ["beside", "elsewhere"]
+    # "Who" names no title: the names elsewhere answer it as well, and BM25 decides.
+    who = found.ask("Who will rule on the motion?").results
+    assert [r.sources[0].title for r in who[:2]] == ["elsewhere", "beside"]
 
 
 # One paragraph too long for an excerpt: its first and its last sentences both

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from math import fsum
 
 from retrieval.text.analysis import Analyzer
-from retrieval.text.answer_types import AnswerType, answer_candidates, holding_candidates
+from retrieval.text.answer_types import Asked, answer_candidates, holding_candidates
 from retrieval.text.passages import Passage
 from retrieval.text.sentences import sentence_spans
 
@@ -35,19 +35,19 @@ def make_excerpt(
     analyzer: Analyzer,
     target_chars: int = 300,
     max_chars: int = 400,
-    kind: AnswerType | None = None,
+    asked: Asked | None = None,
 ) -> Excerpt:
     """The best part of a passage for a question: about target_chars, never over max_chars."""
     # The window may run on into the rest of the paragraph the passage was cut from.
     lo, hi = paragraph_around(article_text, passage.start, passage.end)
     text = article_text[lo:hi]
     focus = (passage.start - lo, passage.end - lo)
-    body = _window(text, focus, weights, analyzer, target_chars, max_chars, kind)
+    body = _window(text, focus, weights, analyzer, target_chars, max_chars, asked)
     lead = ""
     if passage.speaker and _surname(passage.speaker) not in body.text:
         # Make room for the words that name the speaker, then choose again.
         room = _lead_room(max_chars)
-        body = _window(text, focus, weights, analyzer, target_chars - room, max_chars - room, kind)
+        body = _window(text, focus, weights, analyzer, target_chars - room, max_chars - room, asked)
         lead = _attribution(article_text, passage, lo + body.start, room)
     quoted = body.render(text)
     excerpt = f"{lead}\n{quoted}" if lead else quoted
@@ -121,7 +121,7 @@ def _window(
     analyzer: Analyzer,
     target: int,
     limit: int,
-    kind: AnswerType | None = None,
+    asked: Asked | None = None,
 ) -> _Body:
     """The text whole if it fits, else the best run of sentences, else a cut sentence.
 
@@ -134,7 +134,7 @@ def _window(
         {t.term for t in analyzer.tokens(text[s:e]) if weights.get(t.term, 0) > 0} for s, e in spans
     ]
     inside = [s < focus[1] and e > focus[0] for s, e in spans]
-    answers = _answer_weights(text, spans, terms, weights, analyzer, kind)
+    answers = _answer_weights(text, spans, terms, weights, analyzer, asked)
     best: tuple[float, int, int] | None = None
     best_run = (0, 0)
     for i in range(len(spans)):
@@ -168,7 +168,7 @@ def _answer_weights(
     terms: list[set[str]],
     weights: Mapping[str, float],
     analyzer: Analyzer,
-    kind: AnswerType | None,
+    asked: Asked | None,
 ) -> list[float]:
     """What holding each sentence's candidate answer adds to a run that takes it in.
 
@@ -176,9 +176,10 @@ def _answer_weights(
     average weight, filled as much as its sentence is about the question.
     """
     total = fsum(weights.values())
-    if kind is None or not total:
+    if asked is None or not total:
         return [0.0] * len(spans)
-    holding = holding_candidates(spans, answer_candidates(text, kind, analyzer, weights))
+    found = answer_candidates(text, asked.kind, analyzer, weights, asked.noun)
+    holding = holding_candidates(spans, found)
     slot = total / len(weights)
     return [
         slot * fsum(weights[t] for t in found) / total if held else 0.0

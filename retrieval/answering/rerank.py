@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from math import fsum
 
 from retrieval.text.analysis import WORD, Analyzer, fold
-from retrieval.text.answer_types import AnswerType, answer_candidates, holding_candidates
+from retrieval.text.answer_types import Asked, answer_candidates, holding_candidates
 from retrieval.text.sentences import sentence_spans
 
 CASE_WEIGHT = 1.0
@@ -39,7 +39,7 @@ def with_coverage(score: float, coverage: float) -> float:
 
 
 def answer_share(
-    analyzer: Analyzer, text: str, kind: AnswerType, weights: Mapping[str, float]
+    analyzer: Analyzer, text: str, asked: Asked, weights: Mapping[str, float]
 ) -> float:
     """How much of the question the best sentence holding a candidate answer covers (0-1).
 
@@ -50,7 +50,7 @@ def answer_share(
     total = fsum(weights.values())
     if not total:
         return 0.0
-    candidates = answer_candidates(text, kind, analyzer, weights)
+    candidates = answer_candidates(text, asked.kind, analyzer, weights, asked.noun)
     if not candidates:
         return 0.0
     spans = sentence_spans(text)
@@ -63,7 +63,7 @@ def answer_share(
 def answer_coverage(
     analyzer: Analyzer,
     text: str,
-    kind: AnswerType,
+    asked: Asked,
     weights: Mapping[str, float],
     covered: float,
 ) -> float:
@@ -78,4 +78,4 @@ def answer_coverage(
     if not total:
         return 0.0
     slot = total / len(weights)
-    return (covered + slot * answer_share(analyzer, text, kind, weights)) / (total + slot)
+    return (covered + slot * answer_share(analyzer, text, asked, weights)) / (total + slot)

@@ -22,7 +22,7 @@ from retrieval.answering.rerank import answer_coverage, case_bonus, with_coverag
 from retrieval.index.corpus_index import CorpusIndex
 from retrieval.storage.neighbours import PassageRef
 from retrieval.text.analysis import normalize
-from retrieval.text.answer_types import asked_type
+from retrieval.text.answer_types import asked
 from retrieval.text.article import Source
 
 # How many top passages are looked at to fill top-k after merging duplicates.
@@ -106,7 +106,7 @@ def search(index: CorpusIndex, question: str, options: SearchOptions, context: s
             index.analyzer,
             options.target_chars,
             options.max_chars,
-            asked_type(question),
+            asked(question),
         )
         if any(r.excerpt == excerpt.text for r in results):
             # A passage cut from the same paragraph already shows these words.
@@ -156,15 +156,15 @@ def rank(index: CorpusIndex, query: Query, pool: int) -> list[Candidate]:
     for term, weight in query.weights.items():
         covered += weight * scorer.contains(term, docs)
     scores = in_context(index, query.terms, top)
-    kind = asked_type(query.text)
+    asks = asked(query.text)
     candidates = []
     for scored, own, cover in zip(top, scores, covered, strict=True):
         coverage = float(cover / total) if total else 0.0
-        text = index.passage_text(scored.passage) if query.proper or kind else ""
+        text = index.passage_text(scored.passage) if query.proper or asks else ""
         score = own + case_bonus(index.analyzer, text, query.proper, query.weights)
-        if kind is not None:
+        if asks is not None:
             coverage_with_answer = answer_coverage(
-                index.analyzer, text, kind, query.weights, float(cover)
+                index.analyzer, text, asks, query.weights, float(cover)
             )
         else:
             coverage_with_answer = coverage

@@ -16,6 +16,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable, Container, Iterator, Sequence
+from dataclasses import dataclass
 
 from retrieval.text.analysis import WORD, Analyzer, fold
 
@@ -53,7 +54,15 @@ _PERSON_NOUNS = frozenset(
     " queen emperor scientist official officials agency university school club coach lawyer"
     " attorney member members family corporation brand station channel magazine publication"
     " court church government minister senator mayor witness juror jurors reporter host"
-    " founder owner actor singer architect player doctor officer general pope".split()
+    " founder owner actor singer architect doctor officer pope premier governor".split()
+)
+# Titles English writes beside their holder's name ("Judge Maya Gamble", "Coun.
+# Norm Kelly", "Nordheimer, the judge"): a "which judge" question's answer is
+# the name beside the title. Classes of things ("which team", "which city")
+# are rarely written so, and are left to any name.
+_TITLES = frozenset(
+    "judge justice councillor councilor president mayor minister senator king queen emperor"
+    " pope coach lawyer attorney officer doctor professor governor chancellor premier".split()
 )
 _HOW_NUMBER = frozenset(
     "many much old long far big large tall high often fast deep wide heavy few".split()
@@ -76,19 +85,34 @@ _SIMPLE = {
 _FILLER = frozenset("kind type sort of the a an two three other first last".split())
 
 
-def asked_type(question: str) -> AnswerType | None:
+@dataclass(frozen=True)
+class Asked:
+    """What a question asks for, and the noun that names it ("judge" in "which judge")."""
+
+    kind: AnswerType
+    noun: str | None = None
+
+
+def asked(question: str) -> Asked | None:
     """What a question asks for, from its first question word; None when it can't be told."""
     words = [w.lower() for w in WORD.findall(fold(question))]
     for at, word in enumerate(words):
         if word not in _WH:
             continue
         if word in _SIMPLE:
-            return _SIMPLE[word]
+            return Asked(_SIMPLE[word])
         following = words[at + 1 : at + 5]
         if word == "how":
-            return _how(following)
+            kind = _how(following)
+            return Asked(kind) if kind else None
         return _what(following)
     return None
+
+
+def asked_type(question: str) -> AnswerType | None:
+    """The type of answer a question asks for (see ``asked``)."""
+    found = asked(question)
+    return found.kind if found else None
 
 
 def _how(following: list[str]) -> AnswerType | None:
@@ -100,7 +124,7 @@ def _how(following: list[str]) -> AnswerType | None:
     return None
 
 
-def _what(following: list[str]) -> AnswerType | None:
+def _what(following: list[str]) -> Asked | None:
     """The type a "what"/"which" question names with its noun ("which year", "what city").
 
     The noun may follow a copula ("what is the capital"), fillers ("what kind
@@ -116,7 +140,7 @@ def _what(following: list[str]) -> AnswerType | None:
             (_PERSON_NOUNS, AnswerType.PERSON),
         ):
             if word in nouns:
-                return kind
+                return Asked(kind, word if word in _TITLES else None)
         if word in _HOW_MANNER or (word not in _FILLER and at > 0):
             return None
     return None
@@ -204,17 +228,43 @@ def own_words(kind: AnswerType) -> bool:
 
 
 def answer_candidates(
-    text: str, kind: AnswerType, analyzer: Analyzer, question_terms: Container[str]
+    text: str,
+    kind: AnswerType,
+    analyzer: Analyzer,
+    question_terms: Container[str],
+    noun: str | None = None,
 ) -> list[tuple[int, int]]:
-    """Candidate spans of ``text`` that are not just the question's own words."""
+    """Candidate spans of ``text`` that are not just the question's own words.
+
+    With a ``noun`` ("judge" in "which judge"), a name counts only beside it, as
+    news and reference prose give a role with its holder ("Judge Maya Gamble",
+    "Nordheimer, the judge"); a name elsewhere answers some other question.
+    """
     spans = candidate_spans(text, kind)
-    if not own_words(kind):
+    if own_words(kind):
+        spans = [
+            (start, end)
+            for start, end in spans
+            if not all(t in question_terms for t in analyzer.terms(text[start:end]))
+        ]
+    if noun is None or kind not in (AnswerType.PERSON, AnswerType.PLACE) or not spans:
         return spans
-    return [
-        (start, end)
-        for start, end in spans
-        if not all(t in question_terms for t in analyzer.terms(text[start:end]))
-    ]
+    term = analyzer.term(noun)
+    marks = [(t.start, t.end) for t in analyzer.tokens(text) if t.term == term]
+    return [span for span in spans if any(_beside(text, span, mark) for mark in marks)]
+
+
+# How many words may stand between a role and the name it is given ("the judge in
+# the case, Maya Gamble"): the length of a short phrase.
+_BESIDE_WORDS = 3
+
+
+def _beside(text: str, span: tuple[int, int], mark: tuple[int, int]) -> bool:
+    """Whether a candidate span and a noun's span are within a short phrase of each other."""
+    if span[0] < mark[1] and mark[0] < span[1]:
+        return True
+    gap = text[span[1] : mark[0]] if span[1] <= mark[0] else text[mark[1] : span[0]]
+    return not re.search(r"[.!?;]", gap) and len(WORD.findall(gap)) <= _BESIDE_WORDS
 
 
 def holding_candidates(
