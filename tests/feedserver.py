@@ -200,6 +200,11 @@ def routes(seed_text: str) -> dict[str, Route]:
         "/ferry": Route(page("Ferry timetable changes", "2013-11-09", FERRY)),
         "/copy": Route(seed_text.encode(), "text/plain; charset=utf-8"),
         "/not-a-feed": Route(page("Ferry timetable changes", "2013-11-09", FERRY)),
+        "/home": Route(
+            b'<html><head><title>The Example Ledger</title><link rel="stylesheet" href="/s.css">'
+            b'<link rel="alternate" type="application/atom+xml" href="/atom.xml"></head>'
+            b"<body><p>Today's news.</p></body></html>"
+        ),
     }
 
 

@@ -92,7 +92,7 @@ def test_follow_reads_the_feed_and_remembers_it(
 @pytest.mark.parametrize(
     ("path", "message"),
     [
-        ("/not-a-feed", "not an RSS or Atom feed (it is a web page; give the address of its"),
+        ("/not-a-feed", "not an RSS or Atom feed (a web page that names none; give its feed's"),
         ("/broken.xml", "not an RSS or Atom feed"),
         ("/missing.xml", "the server answered 404"),
     ],
@@ -106,6 +106,17 @@ def test_what_is_not_a_feed_is_not_followed(
     assert str(info.value).startswith(server.url(path) + ": ") and message in str(info.value)
     assert "\n" not in str(info.value)
     assert follower.feeds() == []
+
+
+def test_a_web_page_that_names_its_feed_stands_for_it(
+    make_follower: MakeFollower, server: FeedServer
+) -> None:
+    follower, _ = make_follower()
+    followed = follower.follow(server.url("/home"))
+    assert (followed.url, followed.title, followed.items) == (
+        server.url("/atom.xml"), "Ledger: Toronto", 2,
+    )  # fmt: skip
+    assert [feed.url for feed in follower.feeds()] == [server.url("/atom.xml")]
 
 
 def test_unfollowing_an_unknown_feed_is_an_error(make_follower: MakeFollower) -> None:

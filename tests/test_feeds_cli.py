@@ -102,7 +102,7 @@ def test_an_update_prints_each_entry_and_fails_when_a_feed_does(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["follow", "{base}/not-a-feed"], ": not an RSS or Atom feed (it is a web page"),
+        (["follow", "{base}/not-a-feed"], ": not an RSS or Atom feed (a web page that names none"),
         (["follow", "ftp://example.com/feed.xml"], "only http and https URLs"),
         (["unfollow", "{base}/rss.xml"], "{base}/rss.xml: not a followed feed"),
     ],

@@ -11,12 +11,18 @@ import io
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urljoin
 
 from retrieval.errors import ArticleError, FeedError
 from retrieval.intake.download import Page, Validators, download
 from retrieval.settings import FetchSettings
 
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
+# Feed links are in a page's head: only its start is read for them.
+_HEAD_BYTES = 256 * 1024
 FEED_ACCEPT = (
     "application/rss+xml,application/atom+xml,application/rdf+xml;q=0.9,"
     "application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.1"
@@ -45,17 +51,52 @@ class FeedFetch:
 
 
 def fetch_feed(
-    url: str, settings: FetchSettings, validators: Validators | None = None
+    url: str, settings: FetchSettings, validators: Validators | None = None, discover: bool = False
 ) -> FeedFetch:
-    """Download and parse a feed (conditionally, given validators); FeedError on failure."""
-    try:
-        page = download(url, settings, FEED_ACCEPT, validators)
-    except ArticleError as exc:
-        raise FeedError(str(exc)) from None
+    """Download and parse a feed (conditionally, given validators); FeedError on failure.
+
+    With ``discover``, a web page that names its feed (``<link rel="alternate"
+    type="application/rss+xml" href=…>``, as sites do for feed readers) stands for
+    that feed, which is fetched instead: the FeedFetch's ``url`` is then the feed's.
+    """
+    page = _download(url, settings, validators)
     if page.not_modified:
         return FeedFetch(url, None, [], page.validators, not_modified=True)
+    if discover and page.content_type in HTML_TYPES:
+        found = _feed_link(page)
+        if found is not None:
+            return fetch_feed(found, settings)
     title, items = parse_feed(page, url)
     return FeedFetch(url, title, items, page.validators)
+
+
+def _download(url: str, settings: FetchSettings, validators: Validators | None) -> Page:
+    try:
+        return download(url, settings, FEED_ACCEPT, validators)
+    except ArticleError as exc:
+        raise FeedError(str(exc)) from None
+
+
+class _FeedLinks(HTMLParser):
+    """The feeds a web page names in its <link rel="alternate"> elements, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = {key: (value or "").strip() for key, value in attrs}
+        alternate = "alternate" in named.get("rel", "").lower().split()
+        feed = named.get("type", "").lower() in FEED_TYPES
+        if tag == "link" and alternate and feed and named.get("href"):
+            self.found.append(named["href"])
+
+
+def _feed_link(page: Page) -> str | None:
+    """The address of the first feed a web page names, made absolute."""
+    parser = _FeedLinks()
+    parser.feed(page.body[:_HEAD_BYTES].decode(page.charset or "utf-8", errors="replace"))
+    return urljoin(page.url, parser.found[0]) if parser.found else None
 
 
 def parse_feed(page: Page, where: str) -> tuple[str | None, list[FeedItem]]:
@@ -81,8 +122,8 @@ def parse_feed(page: Page, where: str) -> tuple[str | None, list[FeedItem]]:
 def _not_a_feed(page: Page, parsed: Any) -> str:
     if not page.body.strip():
         return "not an RSS or Atom feed (the answer is empty)"
-    if page.content_type in ("text/html", "application/xhtml+xml"):
-        return "not an RSS or Atom feed (it is a web page; give the address of its feed)"
+    if page.content_type in HTML_TYPES:
+        return "not an RSS or Atom feed (a web page that names none; give its feed's address)"
     problem = parsed.get("bozo_exception")
     detail = f": {_line(str(problem))}" if problem else ""
     return f"not an RSS or Atom feed{detail}"

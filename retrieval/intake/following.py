@@ -145,11 +145,13 @@ class FeedFollower(Generic[R]):
         self.clock = clock or (lambda: datetime.now(timezone.utc))
 
     def follow(self, url: str) -> Followed:
-        """Follow a feed once it is fetched and read as one (FeedError if it is not)."""
-        url = url.strip()
-        found = fetch_feed(url, self.fetch)
-        new = self.ledger.follow(url, found.title, _stamp(self.clock()))
-        return Followed(url, found.title, len(found.items), new)
+        """Follow a feed once it is fetched and read as one (FeedError if it is not).
+
+        A web page that names its feed stands for it: the feed is followed.
+        """
+        found = fetch_feed(url.strip(), self.fetch, discover=True)
+        new = self.ledger.follow(found.url, found.title, _stamp(self.clock()))
+        return Followed(found.url, found.title, len(found.items), new)
 
     def unfollow(self, url: str) -> None:
         """Stop following a feed; FeedError if it is not followed."""
