@@ -167,3 +167,15 @@ def test_the_export_since_leaves_out_older_answers(
     bad = ["feedback", "export", str(target), "--since", "yesterweek", "--force"]
     code, _, err = run(bad, config_file, capsys)
     assert code == 1 and "since 'yesterweek': give a date as YYYY-MM-DD" in err
+
+
+def test_a_file_that_cannot_be_replaced_is_one_line_and_leaves_no_temporary(
+    config_file: Path, voted: Feedback, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "out"
+    target.mkdir()
+    before = sorted(p.name for p in tmp_path.iterdir())
+    code, out, err = run(["feedback", "export", str(target), "--force"], config_file, capsys)
+    assert (code, out) == (1, "")
+    assert err.startswith(f"storybot: error: {target}: cannot write it: ") and err.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == before

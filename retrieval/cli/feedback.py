@@ -169,8 +169,17 @@ def write_text(path: Path, text: str, force: bool) -> None:
             with tempfile.NamedTemporaryFile(
                 "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
             ) as handle:
-                handle.write(text)
-            os.replace(handle.name, path)
+                temporary = Path(handle.name)
+                try:
+                    handle.write(text)
+                except OSError:
+                    temporary.unlink()
+                    raise
+            try:
+                os.replace(temporary, path)
+            except OSError:
+                temporary.unlink()
+                raise
             return
         with path.open("x", encoding="utf-8") as new:  # fails if it appeared meanwhile
             try:
