@@ -20,6 +20,7 @@ from retrieval import (
     question_stats,
     unhelpful_questions,
 )
+from retrieval.state.export import source_line
 
 GUILD, CHANNEL = 771_234_567_890_123_456, 881_234_567_890_123_456
 USER, OTHER = 283_749_501_234_567_890, 391_000_000_000_000_007
@@ -253,3 +254,23 @@ def test_two_processes_write_votes_to_one_file(tmp_path: Path) -> None:
     assert sum(r for r, _ in counted) == 200 + 400 and sum(u for _, u in counted) == 200
     assert raw(path, "SELECT count(*) FROM answers") == [(200,)]
     assert raw(path, "SELECT count(*), count(DISTINCT voter) FROM votes") == [(600, 3)]
+
+
+@pytest.mark.parametrize(
+    ("source", "line"),
+    [
+        (
+            {"id": "city", "title": "Mayor refuses", "source": "Example Times", "label": "x"},
+            "Example Times · Mayor refuses · city",
+        ),
+        (
+            {"id": "002_cf84", "published": "2013-11-06", "label": "Wire story on Ford"},
+            "Wire story on Ford · 2013-11-06",
+        ),
+        ({"id": "bare\nid\u202e"}, "bare id"),
+    ],
+)
+def test_the_exports_source_lines_name_articles_as_answers_do(
+    source: dict[str, str | None], line: str
+) -> None:
+    assert source_line(source) == line

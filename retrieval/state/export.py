@@ -56,10 +56,20 @@ def _shown(number: int, shown: Shown) -> list[str]:
         break_on_hyphens=False,
     )
     for source in shown.sources:
-        known = [source.get(key) for key in _SOURCE_FIELDS]
-        parts = [_one_line(value) for value in (*known, source.get("id")) if value]
-        lines.append("  — " + " · ".join(parts))
+        lines.append("  — " + source_line(source))
     return lines
+
+
+def source_line(source: dict[str, str | None]) -> str:
+    """Outlet, title, date and address where known, then the id; an article with
+    neither title nor outlet is named by its label instead of its id, as answers show it."""
+    known = [source.get(key) for key in _SOURCE_FIELDS]
+    label = source.get("label")
+    if label and not (source.get("title") or source.get("source")):
+        values = [label, *known]
+    else:
+        values = [*known, source.get("id")]
+    return " · ".join(_one_line(value) for value in values if value)
 
 
 def _one_line(text: str) -> str:
