@@ -25,6 +25,7 @@ from retrieval import (
     Context,
     Conversation,
     Feedback,
+    Filters,
     Latest,
     PassageRef,
     QuestionLog,
@@ -239,33 +240,39 @@ class StoryBot(commands.AutoShardedBot):
         where = f"{context.prefix}{context.command}" if context.command else "a command"
         await report(original, where, lambda text: reply_to(context.message, text))
 
-    async def answer(self, question: str, conversation: Conversation | None = None) -> Reply:
+    async def answer(
+        self,
+        question: str,
+        conversation: Conversation | None = None,
+        filters: Filters | None = None,
+    ) -> Reply:
         """Search off the event loop; the first page is what `storybot chat` prints.
 
-        In a ``conversation`` (a thread's), the question is read as a follow-up.
+        In a ``conversation`` (a thread's), the question is read as a follow-up; ``filters``
+        choose the articles it is answered from.
         """
         async with self._search_lock:
-            return await asyncio.to_thread(self._answer, question, conversation)
+            return await asyncio.to_thread(self._answer, question, conversation, filters)
 
     async def add_articles(self, articles: Iterable[Article]) -> AddReport:
         """Add articles off the event loop, between searches (they share the index)."""
         async with self._search_lock:
             return await asyncio.to_thread(self.retriever.add, list(articles))
 
-    async def latest(self, since: str | None) -> Latest:
+    async def latest(self, filters: Filters | None = None) -> Latest:
         """What's new, found off the event loop, between searches."""
         async with self._search_lock:
-            return await asyncio.to_thread(self.retriever.latest, since)
+            return await asyncio.to_thread(self.retriever.latest, filters)
 
-    async def timeline(self) -> Timeline:
+    async def timeline(self, filters: Filters | None = None) -> Timeline:
         """The story's timeline, built off the event loop, between searches."""
         async with self._search_lock:
-            return await asyncio.to_thread(self.retriever.timeline)
+            return await asyncio.to_thread(self.retriever.timeline, filters)
 
-    async def quotes(self, name: str) -> Quotes:
+    async def quotes(self, name: str, filters: Filters | None = None) -> Quotes:
         """What a person said, found off the event loop, between searches."""
         async with self._search_lock:
-            return await asyncio.to_thread(self.retriever.quotes, name)
+            return await asyncio.to_thread(self.retriever.quotes, name, filters)
 
     async def context(self, ref: PassageRef) -> Context:
         """An excerpt's paragraph with its neighbours, read off the event loop, between searches."""
@@ -294,8 +301,13 @@ class StoryBot(commands.AutoShardedBot):
         """Keep a 👎's note off the event loop."""
         return await asyncio.to_thread(self.feedback.comment, answer_id, user_id, text)
 
-    def _answer(self, question: str, conversation: Conversation | None = None) -> Reply:
-        first = (conversation or self.retriever).ask(question)
+    def _answer(
+        self,
+        question: str,
+        conversation: Conversation | None = None,
+        filters: Filters | None = None,
+    ) -> Reply:
+        first = (conversation or self.retriever).ask(question, filters=filters)
         pages = self.settings.bot.pages
         if not first.found or pages == 1:
             return build_reply(first)
@@ -303,7 +315,7 @@ class StoryBot(commands.AutoShardedBot):
         top_k = self.page_size * pages
         if conversation is not None:
             return build_reply(first, more=conversation.more(top_k))
-        more = self.retriever.ask(question, top_k=top_k)
+        more = self.retriever.ask(question, top_k=top_k, filters=filters)
         return build_reply(first, more=more)
 
 

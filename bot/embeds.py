@@ -123,7 +123,11 @@ def quotes_pages(found: Quotes, per_page: int = QUOTES_PER_PAGE) -> list[discord
     return _paged(title, pages or ["No direct quote was found."], footer)
 
 
-def timeline_pages(timeline: Timeline, per_page: int = EVENTS_PER_PAGE) -> list[discord.Embed]:
+def timeline_pages(
+    timeline: Timeline,
+    per_page: int = EVENTS_PER_PAGE,
+    empty: str = "No sentence in the articles names a date.",
+) -> list[discord.Embed]:
     """The story's events in order: the date in bold, the sentence, its sources."""
     blocks = []
     for event in timeline.events:
@@ -133,7 +137,7 @@ def timeline_pages(timeline: Timeline, per_page: int = EVENTS_PER_PAGE) -> list[
     footer = f"{count} dated event{'s' if count != 1 else ''}."
     title = "The story so far"
     pages = _pack(blocks, per_page, _budget(title, footer))
-    return _paged(title, pages or ["No sentence in the articles names a date."], footer)
+    return _paged(title, pages or [empty], footer)
 
 
 def context_embed(context: Context) -> discord.Embed:

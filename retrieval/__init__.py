@@ -23,6 +23,7 @@ from retrieval.answering.render import (
     build_reply,
     clip,
     escape,
+    no_answer,
     reply_text,
     source_text,
 )
@@ -64,6 +65,7 @@ from retrieval.storage.checking import IndexCheck, check_index
 from retrieval.storage.corpus import MAX_ARTICLE_BYTES
 from retrieval.storage.neighbours import Context, PassageRef
 from retrieval.text.article import Article, Source
+from retrieval.text.filters import Filters
 
 __all__ = [
     "ANSWER_ID",
@@ -95,6 +97,7 @@ __all__ = [
     "FeedUpdate",
     "Feedback",
     "FetchSettings",
+    "Filters",
     "Followed",
     "IndexCheck",
     "IndexDamagedError",
@@ -141,6 +144,7 @@ __all__ = [
     "is_url",
     "load_questions",
     "load_settings",
+    "no_answer",
     "open_channel_store",
     "open_feeds",
     "question_stats",

@@ -29,6 +29,7 @@ from retrieval.storage.serving import catch_up, open_serving
 from retrieval.storage.store import Loaded
 from retrieval.text.analysis import Analyzer
 from retrieval.text.article import Article, Source
+from retrieval.text.filters import Filters
 
 log = logging.getLogger(__name__)
 
@@ -112,33 +113,40 @@ class Retriever:
         )
         return cls(loaded.index, options, settings.corpus, settings.index, workers, loaded, lock)
 
-    def ask(self, question: str, top_k: int | None = None, context: str = "") -> Answer:
+    def ask(
+        self,
+        question: str,
+        top_k: int | None = None,
+        context: str = "",
+        filters: Filters | None = None,
+    ) -> Answer:
         """The best excerpts for a question; ``Answer.results`` is empty when nothing fits.
 
         ``context`` (an earlier question) helps rank, at a lower weight (see ``search``).
         A question over the cap (``retrieval.max_question_chars``) raises QuestionTooLong.
+        ``filters`` limit the articles answered from (scores stay the whole index's).
         """
         self.refresh()
         options = self.options if top_k is None else replace(self.options, top_k=top_k)
-        return search(self.index, question, options, context)
+        return search(self.index, question, options, context, filters)
 
-    def quotes(self, name: str) -> Quotes:
+    def quotes(self, name: str, filters: Filters | None = None) -> Quotes:
         """Every direct quote attributed to the person ``name`` means (see answering.quotes)."""
         self.refresh()
-        return find_quotes(self.index, name)
+        return find_quotes(self.index, name, filters)
 
-    def latest(self, since: str | None = None, top_k: int | None = None) -> Latest:
+    def latest(self, filters: Filters | None = None, top_k: int | None = None) -> Latest:
         """What the newest articles say that earlier ones don't (see answering.latest)."""
         self.refresh()
         options = self.options
         return whats_new(
-            self.index, since, top_k or options.top_k, options.target_chars, options.max_chars
+            self.index, filters, top_k or options.top_k, options.target_chars, options.max_chars
         )
 
-    def timeline(self) -> Timeline:
+    def timeline(self, filters: Filters | None = None) -> Timeline:
         """The story's dated events in order (see answering.timeline)."""
         self.refresh()
-        return build_timeline(self.index)
+        return build_timeline(self.index, filters)
 
     def context(self, ref: PassageRef) -> Context:
         """An excerpt's paragraph with its neighbours; PassageGone if its article went since."""

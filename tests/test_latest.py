@@ -13,6 +13,7 @@ from retrieval.cli import main
 from retrieval.errors import StorybotError
 from retrieval.retriever import Retriever
 from retrieval.settings import Settings, load_settings
+from retrieval.text.filters import Filters
 
 COPIED = "Deputy Mayor Norm Kelly asked the mayor to take a pause from his duties on Tuesday."
 EARLY = f"""---
@@ -83,8 +84,8 @@ def test_new_passages_only_once_with_all_their_sources(news_settings: Settings) 
 
 def test_since_moves_the_line_between_new_and_earlier(news_settings: Settings) -> None:
     retriever = Retriever.from_settings(news_settings)
-    assert not retriever.latest("2013-11-07").answer.found
-    earlier_too = retriever.latest("2013-11-05")
+    assert not retriever.latest(Filters(since="2013-11-07")).answer.found
+    earlier_too = retriever.latest(Filters(since="2013-11-05"))
     assert earlier_too.new_articles == 3
     excerpts = [r.excerpt for r in earlier_too.answer.results]
     assert any(e.startswith("The council meets again") for e in excerpts)

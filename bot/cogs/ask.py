@@ -16,6 +16,7 @@ from discord.ext import commands
 
 from bot.embeds import answer_layout
 from bot.errors import report
+from bot.filters import FILTER_HELP, MAX_DATE_CHARS, MAX_SOURCE_CHARS, read_filters
 from bot.guards import OFF, channel_pointer, cooldown_notice, is_question, question_problem
 from bot.paging import Pager
 from bot.replies import NO_MENTIONS, reply_to, start_thread, whisper, with_view
@@ -39,9 +40,16 @@ class Ask(commands.Cog):
         name="ask", description="Ask about the story: I reply with quoted excerpts and sources"
     )
     @app_commands.describe(
-        question="Your question, for example: who urged the mayor to step aside?"
+        question="Your question, for example: who urged the mayor to step aside?", **FILTER_HELP
     )
-    async def ask(self, interaction: discord.Interaction[StoryBot], question: str) -> None:
+    async def ask(
+        self,
+        interaction: discord.Interaction[StoryBot],
+        question: str,
+        since: app_commands.Range[str, 1, MAX_DATE_CHARS] | None = None,
+        until: app_commands.Range[str, 1, MAX_DATE_CHARS] | None = None,
+        source: app_commands.Range[str, 1, MAX_SOURCE_CHARS] | None = None,
+    ) -> None:
         """Answer a question with the best excerpts from the articles."""
         question = question.strip()
         parent_id = getattr(interaction.channel, "parent_id", None)
@@ -55,8 +63,12 @@ class Ask(commands.Cog):
                 refusal, ephemeral=True, allowed_mentions=NO_MENTIONS
             )
             return
+        filters = await read_filters(interaction, since, until, source)
+        if filters is None:
+            return
         await interaction.response.defer(thinking=True)
-        reply = await self.bot.answer(question, self.conversation(interaction.channel))
+        conversation = self.conversation(interaction.channel)
+        reply = await self.bot.answer(question, conversation, filters)
         answer_id = await self.bot.log_answer(
             question, reply, interaction.guild_id, interaction.channel_id
         )

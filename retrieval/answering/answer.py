@@ -7,6 +7,7 @@ from typing import Any
 
 from retrieval.storage.neighbours import PassageRef
 from retrieval.text.article import Source
+from retrieval.text.filters import Filters
 
 
 @dataclass(frozen=True)
@@ -46,11 +47,23 @@ class Answer:
     passages_searched: int = 0
     terms: tuple[str, ...] = field(default=())
     understood: str | None = None
+    # The filters the articles were chosen by (the counts above are of those chosen).
+    filters: Filters | None = None
 
     @property
     def found(self) -> bool:
         return bool(self.results)
 
+    @property
+    def nothing_matches(self) -> bool:
+        """Whether filters left no article to answer from."""
+        return self.filters is not None and self.articles_searched == 0
+
     def to_dict(self) -> dict[str, Any]:
-        taken = {"understood": self.understood} if self.understood else {}
-        return {"query": self.query, **taken, "results": [r.to_dict() for r in self.results]}
+        found: dict[str, Any] = {"query": self.query}
+        if self.understood:
+            found["understood"] = self.understood
+        if self.filters is not None:
+            found["filters"] = self.filters.to_dict()
+            found["articles_matched"] = self.articles_searched
+        return {**found, "results": [r.to_dict() for r in self.results]}

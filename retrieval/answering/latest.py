@@ -10,40 +10,23 @@ frequency of their words that no earlier article uses. The excerpt is cut around
 
 from __future__ import annotations
 
-import datetime as dt
 import math
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from retrieval.answering.answer import Answer, Result
 from retrieval.answering.excerpts import make_excerpt
 from retrieval.answering.search import near_duplicate, passage_fingerprint, passage_sources
-from retrieval.errors import StorybotError
 from retrieval.index.corpus_index import CorpusIndex
+from retrieval.index.filtering import select
+from retrieval.index.scoring import Mask
+from retrieval.text.filters import Filters, since_date
+
+__all__ = ["COPY_CANDIDATES", "Latest", "since_date", "whats_new"]
 
 # How many earlier passages, sharing the most words with a new one, are checked for a copy.
 COPY_CANDIDATES = 5
-
-
-_DURATION = re.compile(r"^(\d{1,4})\s*([dwh])$")
-_UNITS = {"h": dt.timedelta(hours=1), "d": dt.timedelta(days=1), "w": dt.timedelta(weeks=1)}
-
-
-def since_date(value: str, today: dt.date | None = None) -> str:
-    """A date (YYYY-MM-DD) or a duration back from today ("3d", "2w", "36h") as a date."""
-    text = value.strip().lower()
-    duration = _DURATION.match(text)
-    if duration:
-        now = dt.datetime.combine(today or dt.date.today(), dt.time())
-        return (now - int(duration[1]) * _UNITS[duration[2]]).date().isoformat()
-    try:
-        return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise StorybotError(
-            f"since {value!r}: give a date as YYYY-MM-DD or a duration such as 3d, 2w or 36h"
-        ) from None
 
 
 @dataclass(frozen=True)
@@ -57,26 +40,37 @@ class Latest:
 
 def whats_new(
     index: CorpusIndex,
-    since: str | None = None,
+    filters: Filters | None = None,
     top_k: int = 5,
     target_chars: int = 300,
     max_chars: int = 400,
 ) -> Latest:
-    """The passages of articles published on or after ``since`` that earlier ones lack."""
-    dated = [(n, index.source_at(n)) for n in range(len(index.articles))]
-    dates = sorted({s.published[:10] for _, s in dated if s.published})
-    start = since or (dates[-1] if dates else None)
+    """The passages of the articles the filters match, published on or after their
+    ``since``, that articles published before it lack.
+
+    Without ``since``, it is the newest date among the articles the other filters match.
+    The earlier articles are all those published before it, or undated, of any source.
+    """
+    filters = filters or Filters()
+    dated = [index.source_at(n) for n in index.live_articles()]
+    dates = sorted({s.published[:10] for s in dated if s.published and filters.matches(s)})
+    start = filters.since or (dates[-1] if dates else None)
     query = f"What's new since {start}" if start else "What's new"
     if start is None:
         return Latest(None, 0, Answer(query, (), len(dated), index.passage_count))
-    new = [s for _, s in dated if s.published and s.published[:10] >= start]
-    new_ids = {s.id for s in new}
+    filters = replace(filters, since=start)
+    chosen = select(index, filters)
+    new = [index.source_at(n) for n in chosen.articles]
     earlier = np.array(
-        [p for _, s in dated if s.id not in new_ids for p in index.passages_of(s.id)],
+        [p for s in dated if _before(s.published, start) for p in index.passages_of(s.id)],
         dtype=np.int64,
     )
     new_passages = [p for s in new for p in index.passages_of(s.id)]
-    ranked = _ranked(index, new_passages, earlier, set(earlier.tolist()))
+    earlier_mask = None
+    if len(earlier):
+        earlier_mask = np.zeros(len(index.passages), dtype=np.bool_)
+        earlier_mask[earlier] = True
+    ranked = _ranked(index, new_passages, earlier, earlier_mask)
     results: list[Result] = []
     kept: list[tuple[set[str], set[str]]] = []
     for weight, passage, weights in ranked:
@@ -93,7 +87,7 @@ def whats_new(
             Result(
                 excerpt.text,
                 weight,
-                passage_sources(index, passage),
+                passage_sources(index, passage, chosen),
                 excerpt.highlights,
                 piece.speaker,
             )
@@ -104,8 +98,13 @@ def whats_new(
     return Latest(start, len(new), answer)
 
 
+def _before(published: str | None, start: str) -> bool:
+    """Whether an article counts as earlier than ``start`` (an undated one does)."""
+    return not published or published[:10] < start
+
+
 def _ranked(
-    index: CorpusIndex, passages: list[int], earlier: np.ndarray, earlier_set: set[int]
+    index: CorpusIndex, passages: list[int], earlier: np.ndarray, earlier_mask: Mask | None
 ) -> list[tuple[float, int, dict[str, float]]]:
     """New passages with what they add (and its words' weights), most first."""
     scorer = index.scorer
@@ -120,22 +119,22 @@ def _ranked(
                 unseen[term] = not len(earlier) or not scorer.contains(term, earlier).any()
             if unseen[term]:
                 weights[term] = math.log(1 + total / max(scorer.df(term), 1))
-        if not weights or _copies_earlier(index, passage, list(terms), earlier_set):
+        if not weights or _copies_earlier(index, passage, list(terms), earlier_mask):
             continue
         ranked.append((math.fsum(weights.values()), passage, weights))
     ranked.sort(key=lambda r: (-r[0], r[1]))
     return ranked
 
 
-def _copies_earlier(index: CorpusIndex, passage: int, terms: list[str], earlier: set[int]) -> bool:
+def _copies_earlier(
+    index: CorpusIndex, passage: int, terms: list[str], earlier: Mask | None
+) -> bool:
     """Whether an earlier passage says the same (a wire copy, the same long quote)."""
-    if not earlier:
+    if earlier is None:
         return False
     mine = passage_fingerprint(index.passage_text(passage))
-    others = []
-    for scored in index.scorer.top(terms, COPY_CANDIDATES * 8):
-        if scored.passage in earlier:
-            others.append(passage_fingerprint(index.passage_text(scored.passage)))
-        if len(others) == COPY_CANDIDATES:
-            break
+    others = [
+        passage_fingerprint(index.passage_text(scored.passage))
+        for scored in index.scorer.top(terms, COPY_CANDIDATES, earlier)
+    ]
     return near_duplicate(mine, others) is not None

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from retrieval.index.corpus_index import CorpusIndex
+from retrieval.index.filtering import select
 from retrieval.text.analysis import normalize
 from retrieval.text.article import Source
+from retrieval.text.filters import Filters
 
 # A quotation between straight or curly double quotes; "…" may run over a line break.
 _QUOTED = re.compile(r"[\"“]([^\"“”]+)[\"”]")
@@ -56,9 +58,12 @@ class Quotes:
         }
 
 
-def find_quotes(index: CorpusIndex, name: str) -> Quotes:
-    """Every quote attributed to the speaker ``name`` means, oldest first, each once."""
-    spoken = _speakers(index)
+def find_quotes(index: CorpusIndex, name: str, filters: Filters | None = None) -> Quotes:
+    """Every quote attributed to the speaker ``name`` means, oldest first, each once.
+
+    With ``filters``, only the articles they match are read, names included.
+    """
+    spoken = _speakers(index, filters or Filters())
     matches = resolve_speaker(name, sorted(spoken))
     if len(matches) != 1:
         return Quotes(name, None, tuple(matches), ())
@@ -96,10 +101,10 @@ def quoted(text: str) -> Iterator[str]:
             yield " ".join(words.split()).rstrip(",")
 
 
-def _speakers(index: CorpusIndex) -> dict[str, list[int]]:
-    """Each speaker's passages, in index order, over the live articles."""
+def _speakers(index: CorpusIndex, filters: Filters) -> dict[str, list[int]]:
+    """Each speaker's passages, in index order, over the live articles the filters match."""
     spoken: dict[str, list[int]] = {}
-    for number in range(len(index.articles)):
+    for number in select(index, filters).articles:
         for passage in index.passages_of(index.source_at(number).id):
             speaker = index.passage_at(passage).speaker
             if speaker:

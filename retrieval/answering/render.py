@@ -18,6 +18,7 @@ from retrieval.text.article import Source
 
 NO_ANSWER = "I found nothing about that in the articles."
 NO_ANSWER_HINT = "Try other words, or see what the articles cover with /sources."
+NO_MATCH = "No article matches the filters"
 ELLIPSIS = "…"
 # Upper bounds, in rendered characters, well inside one embed's 4096.
 QUOTE_CHARS = 1000
@@ -197,8 +198,9 @@ def build_reply(answer: Answer, links: bool = True, more: Answer | None = None) 
     """
     note = taken_as(answer)
     if not answer.found:
-        empty = f"{NO_ANSWER} {NO_ANSWER_HINT}"
-        return Reply(answer.query, (), footer(answer), empty, answer=answer, note=note)
+        empty = no_answer(answer, markdown=True)
+        hint = "" if answer.nothing_matches else f" {NO_ANSWER_HINT}"
+        return Reply(answer.query, (), footer(answer), empty + hint, answer=answer, note=note)
     shown = {r.excerpt for r in answer.results}
     extra = [r for r in more.results if r.excerpt not in shown] if more else []
     return Reply(
@@ -216,6 +218,14 @@ def taken_as(answer: Answer) -> str:
     if not answer.understood or answer.understood == answer.query:
         return ""
     return f"*(taken as: {escape(clip(answer.understood, TAKEN_AS_CHARS))})*"
+
+
+def no_answer(answer: Answer, markdown: bool = False) -> str:
+    """Why an answer has no excerpt: filters that match no article, or nothing about it."""
+    if answer.filters is None or not answer.nothing_matches:
+        return NO_ANSWER
+    filters = answer.filters.describe()
+    return f"{NO_MATCH} ({escape(filters) if markdown else filters})."
 
 
 def reply_text(reply: Reply) -> str:

@@ -20,10 +20,13 @@ from retrieval.answering.query import (
 )
 from retrieval.answering.rerank import answer_coverage, case_bonus, with_coverage
 from retrieval.index.corpus_index import CorpusIndex
+from retrieval.index.filtering import Selection, select
+from retrieval.index.scoring import Mask
 from retrieval.storage.neighbours import PassageRef
 from retrieval.text.analysis import normalize
 from retrieval.text.answer_types import asked
 from retrieval.text.article import Source
+from retrieval.text.filters import Filters
 
 # How many top passages are looked at to fill top-k after merging duplicates.
 POOL_FACTOR = 8
@@ -55,19 +58,28 @@ class Candidate:
     coverage: float
 
 
-def search(index: CorpusIndex, question: str, options: SearchOptions, context: str = "") -> Answer:
+def search(
+    index: CorpusIndex,
+    question: str,
+    options: SearchOptions,
+    context: str = "",
+    filters: Filters | None = None,
+) -> Answer:
     """The best excerpts for a question, or none when the articles don't answer it.
 
     ``context``, an earlier question a follow-up leans on, helps rank passages at half
     the weight of the question's own words; whether to answer, and the excerpts, stay
-    the question's own. A question over ``options.max_question_chars`` raises
+    the question's own. ``filters`` limit the articles answered from; passages score as
+    over the whole index. A question over ``options.max_question_chars`` raises
     QuestionTooLong first.
     """
     check_question(question, options.max_question_chars)
+    chosen = select(index, filters) if filters else None
     scorer = index.scorer
     query = _analyze(index, question, options)
-    empty = Answer(question, (), index.article_count, index.passage_count, query.terms)
-    if not answerable(query, scorer) or not searches_a_name(query):
+    articles, passages = _searched(index, chosen)
+    empty = Answer(question, (), articles, passages, query.terms, filters=filters or None)
+    if not answerable(query, scorer) or not searches_a_name(query) or not articles:
         return empty
     floor = options.min_coverage
     ranking = query
@@ -75,7 +87,8 @@ def search(index: CorpusIndex, question: str, options: SearchOptions, context: s
         ranking = with_context(query, _analyze(index, context, options))
         # Context words add to what a passage covers, never to what it must cover.
         floor *= sum(query.weights.values()) / sum(ranking.weights.values())
-    candidates = rank(index, ranking, options.top_k * POOL_FACTOR)
+    allowed = chosen.mask if chosen else None
+    candidates = rank(index, ranking, options.top_k * POOL_FACTOR, allowed)
     if query.lone_word is not None:
         analyzer, term = index.analyzer, query.terms[0]
         candidates = [
@@ -89,7 +102,7 @@ def search(index: CorpusIndex, question: str, options: SearchOptions, context: s
         if candidate.coverage < floor / 2:
             continue
         fingerprint = passage_fingerprint(index.passage_text(candidate.passage))
-        sources = passage_sources(index, candidate.passage)
+        sources = passage_sources(index, candidate.passage, chosen)
         duplicate = near_duplicate(fingerprint, kept)
         if duplicate is not None:
             merged = _merge_sources(results[duplicate].sources, sources)
@@ -122,7 +135,8 @@ def search(index: CorpusIndex, question: str, options: SearchOptions, context: s
                 ref=PassageRef.of(article, passage),
             )
         )
-    return Answer(question, tuple(results), index.article_count, index.passage_count, query.terms)
+    found = tuple(results)
+    return Answer(question, found, articles, passages, query.terms, filters=filters or None)
 
 
 def _analyze(index: CorpusIndex, text: str, options: SearchOptions) -> Query:
@@ -144,10 +158,22 @@ def with_context(query: Query, context: Query) -> Query:
     return replace(query, terms=terms, weights={**query.weights, **extra})
 
 
-def rank(index: CorpusIndex, query: Query, pool: int) -> list[Candidate]:
-    """The best-scoring passages with how much of the question each covers."""
+def _searched(index: CorpusIndex, chosen: Selection | None) -> tuple[int, int]:
+    """How many articles and passages a search draws from."""
+    if chosen is None:
+        return index.article_count, index.passage_count
+    return len(chosen.articles), chosen.passage_count
+
+
+def rank(
+    index: CorpusIndex, query: Query, pool: int, allowed: Mask | None = None
+) -> list[Candidate]:
+    """The best-scoring passages with how much of the question each covers.
+
+    ``allowed`` keeps only the passages it marks, before the best are chosen.
+    """
     scorer = index.scorer
-    top = scorer.top(query.terms, pool)
+    top = scorer.top(query.terms, pool, allowed)
     if not top:
         return []
     docs = np.array([t.passage for t in top], dtype=np.int64)
@@ -175,11 +201,15 @@ def rank(index: CorpusIndex, query: Query, pool: int) -> list[Candidate]:
     return candidates
 
 
-def passage_sources(index: CorpusIndex, passage: int) -> tuple[Source, ...]:
+def passage_sources(
+    index: CorpusIndex, passage: int, chosen: Selection | None = None
+) -> tuple[Source, ...]:
+    """Every article that carries the passage's words (only those ``chosen``, if given)."""
     seen: dict[str, Source] = {}
     for same in index.same_passages(passage):
         source = index.source_of(same)
-        seen.setdefault(source.id, source)
+        if chosen is None or chosen.has(source):
+            seen.setdefault(source.id, source)
     return tuple(seen.values())
 
 

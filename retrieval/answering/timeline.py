@@ -13,7 +13,9 @@ from typing import Any
 
 from retrieval.answering.search import near_duplicate, passage_fingerprint
 from retrieval.index.corpus_index import CorpusIndex
+from retrieval.index.filtering import select
 from retrieval.text.article import Source
+from retrieval.text.filters import Filters
 from retrieval.text.sentences import sentence_spans
 from retrieval.text.when import When, dates_in
 
@@ -48,10 +50,11 @@ class Timeline:
         return {"events": [e.to_dict() for e in self.events]}
 
 
-def build_timeline(index: CorpusIndex) -> Timeline:
-    """Every dated sentence of the live articles, oldest event first, each event once."""
+def build_timeline(index: CorpusIndex, filters: Filters | None = None) -> Timeline:
+    """Every dated sentence of the live articles (those the filters match), oldest event
+    first, each event once."""
     events: list[tuple[When, str, list[Source], tuple[set[str], set[str]]]] = []
-    for number in range(len(index.articles)):
+    for number in select(index, filters or Filters()).articles:
         source = index.source_at(number)
         published = _date(source.published)
         for passage in index.passages_of(source.id):

@@ -7,18 +7,20 @@ import sys
 from typing import TYPE_CHECKING
 
 from retrieval import (
-    NO_ANSWER,
     Answer,
     Context,
     Conversation,
+    Filters,
     QuestionTooLong,
     Retriever,
     StorybotError,
     build_reply,
+    no_answer,
     reply_text,
 )
 from retrieval.cli.options import command, open_retriever, top_k
 from retrieval.cli.output import echo, echo_json, plain_source
+from retrieval.cli.story.filters import add_filter_options, filters_from
 
 if TYPE_CHECKING:
     from retrieval.cli.options import Subcommands
@@ -32,9 +34,10 @@ def add_parsers(commands: Subcommands) -> None:
         """
           storybot ask "Who urged Ford to take a leave?"
           storybot ask "Who is Ford's driver?" --top-k 5 --context
-          printf 'Who is the deputy mayor?\\nWhat did Kelly say?\\n' | storybot ask -
+          printf 'Who is the deputy mayor?\\nWhat did Kelly say?\\n' | storybot ask - --source wire
         """,
     )
+    add_filter_options(ask)
     ask.add_argument(
         "question",
         help='the question, or "-" to read one question per line from stdin (the index loads once)',
@@ -62,8 +65,10 @@ def add_parsers(commands: Subcommands) -> None:
         """
           storybot chat
           printf 'Who is the deputy mayor?\\nWhat did he ask Ford to do?\\n' | storybot chat
+          storybot chat --since 3d --source wire
         """,
     )
+    add_filter_options(chat)
     chat.set_defaults(handler=cmd_chat)
 
 
@@ -71,6 +76,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from_stdin = args.question == "-"
     if not from_stdin and not args.question.strip():
         raise StorybotError("the question is empty")
+    args.filters = filters_from(args)
     retriever = open_retriever(args)
     if not from_stdin:
         answer_one(args, retriever, args.question.strip())
@@ -94,14 +100,16 @@ def answer_one(
 ) -> None:
     """Print the answer to one question; ``heading`` puts the question above it."""
     if args.json:
-        answer = retriever.ask(question, top_k=args.top_k) if question else Answer(question)
+        answer = Answer(question)
+        if question:
+            answer = retriever.ask(question, args.top_k, filters=args.filters)
         found = answer.to_dict()
         if args.context:
             for result, context in zip(found["results"], contexts(retriever, answer), strict=True):
                 result["context"] = context.to_dict() if context else None
         echo_json(found)
     elif question:
-        answer = retriever.ask(question, top_k=args.top_k)
+        answer = retriever.ask(question, args.top_k, filters=args.filters)
         if heading:
             echo(f"Q: {question}")
         echo(format_answer(answer, contexts(retriever, answer) if args.context else None))
@@ -118,7 +126,7 @@ def format_answer(answer: Answer, context: list[Context | None] | None = None) -
     With ``context``, each excerpt's paragraph and its neighbours follow its sources.
     """
     if not answer.found:
-        return f"{NO_ANSWER}\n"
+        return f"{no_answer(answer)}\n"
     lines = []
     for rank, result in enumerate(answer.results, start=1):
         excerpt = result.excerpt.replace("\n", "\n   ")
@@ -152,6 +160,7 @@ STARTED_OVER = "(New conversation: the next question starts afresh.)"
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    filters = filters_from(args)
     conversation = Conversation(open_retriever(args))
     interactive = sys.stdin.isatty()
     if interactive:
@@ -172,14 +181,16 @@ def cmd_chat(args: argparse.Namespace) -> int:
             conversation.reset()
             echo(STARTED_OVER)
         else:
-            echo(chat_reply(conversation, line.strip()))
+            echo(chat_reply(conversation, line.strip(), filters))
         echo()
     return 0
 
 
-def chat_reply(asker: Conversation | Retriever, question: str) -> str:
+def chat_reply(
+    asker: Conversation | Retriever, question: str, filters: Filters | None = None
+) -> str:
     """What the bot would post for a question: its first message, or its refusal."""
     try:
-        return reply_text(build_reply(asker.ask(question)))
+        return reply_text(build_reply(asker.ask(question, filters=filters)))
     except QuestionTooLong as refused:
         return str(refused)

@@ -15,36 +15,18 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.errors import ConfigError
 from retrieval.index.live import LiveSet, term_counts
+from retrieval.index.params import BM25Params as BM25Params
 from retrieval.index.postings import CountArray, Int32Array, IntArray, PostingBlock
 
 FloatArray = npt.NDArray[np.float64]
 # Passage positions: int32 straight from the postings, int64 when numpy made them.
 Positions = Int32Array | IntArray
+# A flag per passage position: which passages a search may return.
+Mask = npt.NDArray[np.bool_]
 
-DEFAULT_DELTA = {"plus": 1.0, "l": 0.5}
 # How many joined posting lists (terms found in several blocks) are kept.
 _JOINED_CACHE = 4096
-
-
-@dataclass(frozen=True)
-class BM25Params:
-    """Which rank-bm25 model and its parameters (delta defaults per model)."""
-
-    model: str = "okapi"
-    k1: float = 1.5
-    b: float = 0.75
-    epsilon: float = 0.25
-    delta: float | None = None
-
-    def __post_init__(self) -> None:
-        if self.model not in ("okapi", "plus", "l"):
-            raise ConfigError(f"unknown BM25 model '{self.model}' (okapi, plus or l)")
-
-    @property
-    def effective_delta(self) -> float:
-        return self.delta if self.delta is not None else DEFAULT_DELTA.get(self.model, 0.0)
 
 
 @dataclass(frozen=True)
@@ -374,13 +356,17 @@ class BM25Scorer:
         """Scores of every live passage, as rank-bm25's ``get_scores`` over them returns them."""
         return self.score(query, self.live_positions())
 
-    def top(self, query: Sequence[str], k: int) -> list[Scored]:
+    def top(self, query: Sequence[str], k: int, allowed: Mask | None = None) -> list[Scored]:
         """The k best passages among those sharing a term with the query, best first.
 
         Ties keep index order. Passages with no query term are never returned:
         under Okapi they score 0, and under Plus and L they share nothing.
+        ``allowed`` (a flag per passage position) keeps only the passages it marks,
+        before the k best are chosen; their scores are those of the whole index.
         """
         docs = self.matching(query)
+        if allowed is not None:
+            docs = docs[allowed[docs]]
         if len(docs) == 0 or k <= 0:
             return []
         scores = self.score(query, docs)

@@ -16,6 +16,7 @@ from bot.errors import APOLOGY
 from bot.paging import Pager
 from retrieval.answering.render import NO_ANSWER, build_reply, reply_text
 from retrieval.settings import Settings
+from retrieval.text.filters import Filters
 from tests.bot.helpers import (
     ASKABLE,
     CITY,
@@ -66,8 +67,10 @@ async def test_commands_are_registered_with_descriptions(make_bot: MakeBot) -> N
     assert all(c.description for c in commands.values())
     ask = commands["ask"]
     assert isinstance(ask, app_commands.Command)
-    (question,) = ask.parameters
+    question, *filters = ask.parameters
     assert question.name == "question" and question.required and question.description
+    assert [f.name for f in filters] == ["since", "until", "source"]
+    assert all(not f.required and f.description for f in filters)
 
 
 async def test_ask_defers_then_posts_the_answer(make_bot: MakeBot) -> None:
@@ -179,9 +182,9 @@ async def test_retrieval_runs_off_the_event_loop(
     threads: list[threading.Thread] = []
     real = bot.retriever.ask
 
-    def spy(question: str, top_k: int | None = None) -> Any:
+    def spy(question: str, top_k: int | None = None, filters: Filters | None = None) -> Any:
         threads.append(threading.current_thread())
-        return real(question, top_k)
+        return real(question, top_k, filters)
 
     monkeypatch.setattr(bot.retriever, "ask", spy)
     await cog(bot, "Ask").ask.callback(cog(bot, "Ask"), FakeInteraction(), question=ASKABLE)
@@ -194,7 +197,7 @@ async def test_errors_are_logged_with_traceback_and_apologised_for(
     bot = await make_bot()
     ask = cog(bot, "Ask")
 
-    def broken(question: str, top_k: int | None = None) -> Any:
+    def broken(question: str, top_k: int | None = None, filters: Filters | None = None) -> Any:
         raise RuntimeError("index on fire")
 
     monkeypatch.setattr(bot.retriever, "ask", broken)

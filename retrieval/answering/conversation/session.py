@@ -15,6 +15,7 @@ from retrieval.answering.query import check_question
 from retrieval.answering.render import ELLIPSIS, clip
 from retrieval.answering.search import SearchOptions
 from retrieval.index.corpus_index import CorpusIndex
+from retrieval.text.filters import Filters
 
 # Turns kept: a follow-up leans on the last one, a pronoun at most a few back.
 MAX_TURNS = 4
@@ -29,7 +30,13 @@ class Asker(Protocol):
 
     options: SearchOptions
 
-    def ask(self, question: str, top_k: int | None = None, context: str = "") -> Answer: ...
+    def ask(
+        self,
+        question: str,
+        top_k: int | None = None,
+        context: str = "",
+        filters: Filters | None = None,
+    ) -> Answer: ...
 
     @property
     def index(self) -> CorpusIndex: ...
@@ -45,7 +52,7 @@ class Conversation:
         self.asker = asker
         self._turns: deque[Turn] = deque(maxlen=max(turns, 1))
         self._genders: dict[str, str | None] = {}
-        self._last: tuple[str, Reading] | None = None
+        self._last: tuple[str, Reading, Filters | None] | None = None
 
     @property
     def turns(self) -> tuple[Turn, ...]:
@@ -56,8 +63,11 @@ class Conversation:
         self._turns.clear()
         self._last = None
 
-    def ask(self, question: str, top_k: int | None = None) -> Answer:
-        """Answer a question as part of the conversation.
+    def ask(
+        self, question: str, top_k: int | None = None, filters: Filters | None = None
+    ) -> Answer:
+        """Answer a question as part of the conversation (from the articles ``filters``
+        match, when given).
 
         ``Answer.understood`` holds the question as it was read when that differs from
         what was asked. A question over the length cap raises QuestionTooLong.
@@ -65,9 +75,9 @@ class Conversation:
         question = question.strip()
         check_question(question, self.asker.options.max_question_chars)
         reading = resolve(question, self.turns, self.who)
-        answer = self._answered(question, reading, top_k or self.asker.options.top_k)
+        answer = self._answered(question, reading, top_k or self.asker.options.top_k, filters)
         self._turns.append(self._turn(question, reading, answer))
-        self._last = (question, reading)
+        self._last = (question, reading, filters)
         return answer
 
     def more(self, top_k: int) -> Answer:
@@ -75,26 +85,29 @@ class Conversation:
         more of them; no new turn."""
         if self._last is None:
             return Answer("")
-        question, reading = self._last
-        return self._answered(question, reading, top_k)
+        question, reading, filters = self._last
+        return self._answered(question, reading, top_k, filters)
 
-    def _answered(self, question: str, reading: Reading, top_k: int) -> Answer:
+    def _answered(
+        self, question: str, reading: Reading, top_k: int, filters: Filters | None
+    ) -> Answer:
         understood = reading.text if reading.rewritten else None
-        return replace(self._answer(reading, top_k), query=question, understood=understood)
+        answer = self._answer(reading, top_k, filters)
+        return replace(answer, query=question, understood=understood)
 
-    def _answer(self, reading: Reading, top_k: int) -> Answer:
+    def _answer(self, reading: Reading, top_k: int, filters: Filters | None) -> Answer:
         """The reading's own question decides whether to answer; its context helps rank."""
         if not reading.rewritten:
-            return self.asker.ask(reading.text, top_k=top_k)
+            return self.asker.ask(reading.text, top_k=top_k, filters=filters)
         pool = min(top_k + len(reading.exclude), MAX_TOP_K)
         text = reading.text
         limit = self.asker.options.max_question_chars
         if len(text) > limit:  # names put in for pronouns can make it longer
             text = clip(text, limit).removesuffix(ELLIPSIS)
-        answer = self.asker.ask(text, top_k=pool)
+        answer = self.asker.ask(text, top_k=pool, filters=filters)
         if reading.context and answer.found:
             # The follow-up's own words decide whether the articles answer it at all.
-            answer = self.asker.ask(text, top_k=pool, context=reading.context)
+            answer = self.asker.ask(text, pool, reading.context, filters)
         fresh = tuple(r for r in answer.results if r.excerpt not in reading.exclude)
         return replace(answer, results=fresh[:top_k])
 

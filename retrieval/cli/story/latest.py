@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from retrieval import since_date
 from retrieval.cli.ask import format_answer
 from retrieval.cli.options import command, open_retriever, top_k
 from retrieval.cli.output import echo, echo_json, plural
+from retrieval.cli.story.filters import add_filter_options, filters_from
 
 if TYPE_CHECKING:
     from retrieval.cli.options import Subcommands
@@ -22,15 +22,10 @@ def add_parsers(commands: Subcommands) -> None:
         """
           storybot latest
           storybot latest --since 2013-11-05
-          storybot latest --since 2d --json
+          storybot latest --since 2d --source star --json
         """,
     )
-    latest.add_argument(
-        "--since",
-        metavar="DATE|DURATION",
-        help="articles published on or after this date (YYYY-MM-DD), or this long ago "
-        "(3d, 2w, 36h); default: the newest date in the corpus",
-    )
+    add_filter_options(latest, "the newest date among the articles the other filters match")
     latest.add_argument(
         "--top-k", type=top_k, metavar="N", help="how many passages, 1-25 (default: the config's)"
     )
@@ -43,14 +38,15 @@ def add_parsers(commands: Subcommands) -> None:
 
 
 def cmd_latest(args: argparse.Namespace) -> int:
-    since = since_date(args.since) if args.since else None
-    found = open_retriever(args).latest(since, args.top_k)
+    filters = filters_from(args)
+    found = open_retriever(args).latest(filters, args.top_k)
     if args.json:
         echo_json({"since": found.since, "new_articles": found.new_articles,
                    **found.answer.to_dict()})  # fmt: skip
         return 0
     if found.since is None:
-        echo("No article has a date, so none is newer than another.")
+        which = f" matching the filters ({filters.describe()})" if filters else ""
+        echo(f"No article{which} has a date, so none is newer than another.")
         return 0
     echo(f"Since {found.since}: {plural(found.new_articles, 'new article')}")
     echo("")
