@@ -200,7 +200,7 @@ async def test_unexpected_error_is_logged_and_the_bot_keeps_serving(
     bot = await dpy_bot()
     real_ask = bot.retriever.ask
 
-    def broken(question: str, top_k: int | None = None) -> Any:
+    def broken(question: str, top_k: int | None = None, **options: Any) -> Any:
         raise RuntimeError("index on fire")
 
     monkeypatch.setattr(bot.retriever, "ask", broken)
@@ -220,7 +220,7 @@ async def test_prefix_command_errors_go_to_the_same_handler(
 ) -> None:
     bot = await dpy_bot(prefix_commands=True)
 
-    def broken(question: str, top_k: int | None = None) -> Any:
+    def broken(question: str, top_k: int | None = None, **options: Any) -> Any:
         raise RuntimeError("index on fire")
 
     monkeypatch.setattr(bot.retriever, "ask", broken)
