@@ -94,7 +94,7 @@ def test_an_update_prints_each_entry_and_fails_when_a_feed_does(
         and "“Ford apologizes on radio show” (The Example Ledger, 2013-11-10)" in line
         for line in lines
     )
-    assert lines[-2].startswith(f"{server.url('/atom.xml')}: error: {server.url('/atom.xml')}: ")
+    assert lines[-2].startswith(f"{server.url('/atom.xml')}: error: the server answered 503")
     assert "the server answered 503" in lines[-2] and "(next try after " in lines[-2]
     assert lines[-1] == "1 article added from 2 feeds, 2 skipped, 1 failed"
 

@@ -204,7 +204,8 @@ def announcement(item: ItemReport) -> str:
 
 def feed_line(feed: FeedRecord) -> str:
     title = f"“{escape(feed.title)}” " if feed.title else ""
-    status = f"error: {escape(feed.error)}" if feed.error else feed.status
+    error = (feed.error or "").removeprefix(f"{feed.url}: ")  # the line names the feed
+    status = f"error: {escape(error)}" if feed.error else feed.status
     return f"{title}<{feed.url}>: {status}; {feed.articles} articles taken"
 
 

@@ -108,7 +108,8 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     for feed in feeds:
         echo(f"{feed.url}{f'  {feed.title}' if feed.title else ''}")
         fetched = f"last fetched {feed.last_fetch}" if feed.last_fetch else "not fetched yet"
-        status = f"error ({feed.failures} in a row): {feed.error}" if feed.error else feed.status
+        error = _without_url(feed.url, feed.error)
+        status = f"error ({feed.failures} in a row): {error}" if feed.error else feed.status
         later = f"; next fetch after {feed.next_fetch}" if feed.next_fetch else ""
         taken = plural(feed.articles, "article")
         echo(f"  {status}; {fetched}{later}; {taken} taken")
@@ -135,7 +136,8 @@ def cmd_update(args: argparse.Namespace) -> int:
 
 def _print_update(update: FeedUpdate) -> None:
     if update.status == "error":
-        echo(f"{update.url}: error: {update.error} (next try after {update.next_fetch})")
+        error = _without_url(update.url, update.error)
+        echo(f"{update.url}: error: {error} (next try after {update.next_fetch})")
         return
     if update.status == "not due":
         echo(f"{update.url}: not due (backing off after errors until {update.next_fetch})")
@@ -144,6 +146,12 @@ def _print_update(update: FeedUpdate) -> None:
     echo(f"{update.url}: {update.status}, {added} added, {len(update.items) - added} skipped")
     for item in update.items:
         echo(f"  {_item_line(item)}")
+
+
+def _without_url(url: str, error: str | None) -> str:
+    """An error about a feed, without the feed's address the line already opens with."""
+    text = error or ""
+    return text[len(url) + 2 :] if text.startswith(f"{url}: ") else text
 
 
 def _item_line(item: ItemReport) -> str:

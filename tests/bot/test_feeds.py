@@ -173,3 +173,20 @@ async def test_only_the_process_for_background_jobs_updates(
     await cog.on_ready()
     assert started == ([True] if background else [])
     assert cog.updater.minutes == (7 if background else 30)
+
+
+async def test_the_list_shows_a_failing_feed_and_why(
+    make_bot: MakeBot, feed_settings: Settings, server: FeedServer
+) -> None:
+    bot = await make_bot(feed_settings)
+    cog = feeds_cog(bot)
+    await follow(bot, server.url("/atom.xml"))
+    server.routes["/atom.xml"].status = 503
+    (update,) = await cog.update_feeds()
+    assert update.status == "error"
+    listing = FakeInteraction(guild_id=1)
+    await cog.feeds.callback(cog, listing)
+    assert listing.sends()[-1]["content"] == (
+        f"“Ledger\\: Toronto” <{server.url('/atom.xml')}>: error: the server answered 503 "
+        "Service Unavailable; 0 articles taken"
+    )
