@@ -142,9 +142,13 @@ def measure_log(path: Path, answers: int, repeat: int) -> None:
         text = f"who is question number {n % 997 if answered else (n * 7) % 211}"
         rows.append((f"bench{n:012}", n % 20, 1, asked, text + "?", text, int(answered), excerpts))
     with log.database.transaction() as connection:
-        connection.executemany("INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
         connection.executemany(
-            "INSERT INTO votes VALUES (?, ?, ?, NULL, NULL, NULL, ?)",
+            "INSERT INTO answers (id, guild_id, channel_id, asked_at, question, normalized, "
+            "answered, excerpts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        connection.executemany(
+            "INSERT INTO votes (answer_id, voter, helpful, voted_at) VALUES (?, ?, ?, ?)",
             [(row[0], f"voter{n}", n % 2, row[3]) for n, row in enumerate(rows[::10])],
         )
     record = per_call(lambda n: log.record(f"A question {n}?", shown, 1, 1), repeat // 10)

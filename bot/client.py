@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import Any
 
@@ -280,15 +280,21 @@ class StoryBot(commands.AutoShardedBot):
             return await asyncio.to_thread(self.retriever.context, ref)
 
     async def log_answer(
-        self, question: str, reply: Reply, guild_id: int | None, channel_id: int | None
+        self,
+        question: str,
+        reply: Reply,
+        guild_id: int | None,
+        channel_id: int | None,
+        after: Sequence[str] = (),
     ) -> str | None:
-        """Log an answer off the event loop: its id for the vote buttons, None when the
-        state can't be written (the answer is still given, without buttons)."""
+        """Log an answer off the event loop (``after``: the questions before it in its
+        conversation): its id for the vote buttons, None when the state can't be written
+        (the answer is still given, without buttons)."""
         results = reply.answer.results if reply.answer else ()
         shown = tuple(Shown(r.excerpt, tuple(s.to_dict() for s in r.sources)) for r in results)
         record = self.feedback.questions.record
         try:
-            return await asyncio.to_thread(record, question, shown, guild_id, channel_id)
+            return await asyncio.to_thread(record, question, shown, guild_id, channel_id, after)
         except StateError as error:
             log.warning("Could not log an answer: %s", error)
             return None

@@ -179,3 +179,29 @@ def test_a_file_that_cannot_be_replaced_is_one_line_and_leaves_no_temporary(
     assert (code, out) == (1, "")
     assert err.startswith(f"storybot: error: {target}: cannot write it: ") and err.count("\n") == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+@pytest.mark.parametrize("log_questions", [True, False])
+def test_a_follow_ups_earlier_questions_are_exported_as_after(
+    config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], log_questions: bool
+) -> None:
+    database = StateDatabase.open(config_file.parent / "state.sqlite3")
+    feedback = Feedback(QuestionLog(database, log_questions=log_questions))
+    record = feedback.questions.record
+    earlier = ("Who is the deputy mayor?",)
+    feedback.vote(record("What did he ask the mayor?", (KELLY,), after=earlier), 1, False)
+    # The same words after another question are another question.
+    feedback.vote(record("What did he ask the mayor?", (KELLY,), after=("Who is Ford?",)), 1, False)
+    feedback.vote(record("What did he ask the mayor?", (KELLY,), after=earlier), 2, False)
+    target = tmp_path / "follow-ups.yaml"
+    code, _, err = run(["feedback", "export", str(target)], config_file, capsys)
+    assert code == 0, err
+    assert "  after:\n  - Who is the deputy mayor?\n" in target.read_text(encoding="utf-8")
+    questions = load_questions(target)
+    assert [(q.q, q.after) for q in questions] == [
+        ("What did he ask the mayor?", earlier),
+        ("What did he ask the mayor?", ("Who is Ford?",)),
+    ]
+    code, out, err = run(["eval", str(target), "--json"], config_file, capsys)
+    assert code == 0, err
+    assert json.loads(out)["questions"] == 2

@@ -68,9 +68,10 @@ class Ask(commands.Cog):
             return
         await interaction.response.defer(thinking=True)
         conversation = self.conversation(interaction.channel)
+        earlier = asked_before(conversation)
         reply = await self.bot.answer(question, conversation, filters)
         answer_id = await self.bot.log_answer(
-            question, reply, interaction.guild_id, interaction.channel_id
+            question, reply, interaction.guild_id, interaction.channel_id, earlier
         )
         if reply.empty:
             await whisper(interaction, reply_text(reply))
@@ -172,10 +173,13 @@ class Ask(commands.Cog):
         conversation = self.conversation(message.channel)
         if conversation is None and starts_thread:
             conversation = self.bot.conversations.new()
+        earlier = asked_before(conversation)
         async with message.channel.typing():
             reply = await self.bot.answer(question, conversation)
         guild_id = message.guild.id if message.guild else None
-        answer_id = await self.bot.log_answer(question, reply, guild_id, message.channel.id)
+        answer_id = await self.bot.log_answer(
+            question, reply, guild_id, message.channel.id, earlier
+        )
         if reply.empty:
             await reply_to(message, reply_text(reply))
             return
@@ -222,6 +226,11 @@ class Ask(commands.Cog):
     @property
     def timeout(self) -> float:
         return self.bot.settings.bot.page_timeout_seconds
+
+
+def asked_before(conversation: Conversation | None) -> tuple[str, ...]:
+    """The questions a conversation holds, which a follow-up is read against (logged)."""
+    return tuple(turn.asked for turn in conversation.turns) if conversation else ()
 
 
 async def setup(bot: StoryBot) -> None:

@@ -76,6 +76,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (feed_url, key)
         )""",
     ),
+    # A follow-up's earlier questions in its conversation (a JSON list), so that the
+    # feedback export can write it as an eval item with `after:`.
+    (
+        "ALTER TABLE answers ADD COLUMN after TEXT",
+        "ALTER TABLE votes ADD COLUMN after TEXT",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 BUSY_SECONDS = 10.0

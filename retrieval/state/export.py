@@ -1,6 +1,7 @@
 """The questions people marked unhelpful as an evaluation file for an editor to fill in.
 
-Each becomes an item of the eval format, ``{q, a: [], kind: feedback}``; the votes, the
+Each becomes an item of the eval format, ``{q, a: [], kind: feedback}`` (and ``after:``,
+the earlier questions, for a follow-up asked in a conversation); the votes, the
 comments and the excerpts that were shown follow it as YAML comments, which the eval
 loader never sees. An editor puts the words that answer it in ``a:`` (or leaves
 ``a: []`` when the articles don't answer it), and real users' misses become evaluation
@@ -37,7 +38,11 @@ def feedback_file(items: Sequence[Unhelpful], period: str) -> str:
 
 
 def _item(item: Unhelpful) -> str:
-    entry = [{"q": " ".join(item.question.split()), "a": [], "kind": KIND}]
+    fields: dict[str, object] = {"q": " ".join(item.question.split()), "a": [], "kind": KIND}
+    if item.after:
+        # Asked first, in one conversation, as the follow-up was.
+        fields["after"] = [" ".join(q.split()) for q in item.after]
+    entry = [fields]
     text = yaml.safe_dump(entry, allow_unicode=True, sort_keys=False, width=10_000)
     notes = [f"👎 {item.unhelpful}, 👍 {item.helpful}; last asked {item.last_asked}"]
     notes += [f'looking for: "{_one_line(comment)}"' for comment in item.comments]

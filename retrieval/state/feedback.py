@@ -15,7 +15,7 @@ import unicodedata
 from typing import Literal
 
 from retrieval.state.database import StateDatabase
-from retrieval.state.questions import QuestionLog, dump_shown, timestamp
+from retrieval.state.questions import QuestionLog, dump_after, dump_shown, timestamp
 
 # What a vote did: first vote, changed from the other button, the same again, or an
 # answer the log doesn't hold (deleted after the retention period, or never logged).
@@ -41,10 +41,11 @@ class Feedback:
         """Record or change a user's vote on an answer."""
         voter = self.voter(user_id)
         # What a 👎 is about, kept with the vote when the log doesn't hold the question.
-        question, excerpts = None, None
+        question, excerpts, after = None, None, None
         remembered = None if helpful else self.questions.unlogged(answer_id)
         if remembered is not None:
-            question, excerpts = remembered[0], dump_shown(remembered[1])
+            question, excerpts = remembered.question, dump_shown(remembered.shown)
+            after = dump_after(remembered.after)
         with self.database.transaction() as connection:
             if not connection.execute(
                 "SELECT 1 FROM answers WHERE id = ?", (answer_id,)
@@ -58,8 +59,8 @@ class Feedback:
             # A changed vote keeps nothing of the 👎 it was: no comment, no question.
             connection.execute(
                 "INSERT OR REPLACE INTO votes (answer_id, voter, helpful, comment, question, "
-                "excerpts, voted_at) VALUES (?, ?, ?, NULL, ?, ?, ?)",
-                (answer_id, voter, int(helpful), question, excerpts, self._now()),
+                "excerpts, after, voted_at) VALUES (?, ?, ?, NULL, ?, ?, ?, ?)",
+                (answer_id, voter, int(helpful), question, excerpts, after, self._now()),
             )
         return "recorded" if before is None else "changed"
 

@@ -82,6 +82,8 @@ class LoggedAnswer:
     question: str | None
     answered: bool
     shown: tuple[Shown, ...] = field(default=())
+    # The questions asked before it in its conversation (a follow-up's context).
+    after: tuple[str, ...] = ()
 
 
 class QuestionLog:
@@ -98,7 +100,7 @@ class QuestionLog:
         self.keep_days = keep_days
         self.log_questions = log_questions
         self.clock = clock
-        self._unlogged: OrderedDict[str, tuple[str, tuple[Shown, ...]]] = OrderedDict()
+        self._unlogged: OrderedDict[str, Unlogged] = OrderedDict()
         self._memory_lock = threading.Lock()
         self._pruned_at: datetime | None = None
         self.prune()
@@ -109,16 +111,19 @@ class QuestionLog:
         shown: Sequence[Shown],
         guild_id: int | None = None,
         channel_id: int | None = None,
+        after: Sequence[str] = (),
     ) -> str:
-        """Log an answer (``shown`` empty: the articles didn't answer); its new id."""
+        """Log an answer (``shown`` empty: the articles didn't answer; ``after``: the
+        questions asked before it in its conversation); its new id."""
         self.prune_if_due()
         answer_id = secrets.token_urlsafe(9)
         text = question if self.log_questions else None
         excerpts = dump_shown(shown) if self.log_questions and shown else None
+        earlier = dump_after(after) if self.log_questions else None
         with self.database.transaction() as connection:
             connection.execute(
                 "INSERT INTO answers (id, guild_id, channel_id, asked_at, question, normalized, "
-                "answered, excerpts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "answered, excerpts, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     answer_id,
                     guild_id,
@@ -128,10 +133,11 @@ class QuestionLog:
                     normalize_question(text) if text is not None else None,
                     int(bool(shown)),
                     excerpts,
+                    earlier,
                 ),
             )
         if not self.log_questions:
-            self._remember(answer_id, question, tuple(shown))
+            self._remember(answer_id, Unlogged(question, tuple(shown), tuple(after)))
         return answer_id
 
     def get(self, answer_id: str) -> LoggedAnswer | None:
@@ -148,9 +154,10 @@ class QuestionLog:
             question=row["question"],
             answered=bool(row["answered"]),
             shown=load_shown(row["excerpts"]),
+            after=load_after(row["after"]),
         )
 
-    def unlogged(self, answer_id: str) -> tuple[str, tuple[Shown, ...]] | None:
+    def unlogged(self, answer_id: str) -> Unlogged | None:
         """The question and excerpts of a recent answer not written to the log, if remembered."""
         with self._memory_lock:
             return self._unlogged.get(answer_id)
@@ -177,11 +184,37 @@ class QuestionLog:
             return 0
         return self.prune()
 
-    def _remember(self, answer_id: str, question: str, shown: tuple[Shown, ...]) -> None:
+    def _remember(self, answer_id: str, unlogged: Unlogged) -> None:
         with self._memory_lock:
-            self._unlogged[answer_id] = (question, shown)
+            self._unlogged[answer_id] = unlogged
             while len(self._unlogged) > UNLOGGED_ANSWERS:
                 self._unlogged.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class Unlogged:
+    """An answer's text kept in memory only (the log is off), for a 👎 vote to keep."""
+
+    question: str
+    shown: tuple[Shown, ...]
+    after: tuple[str, ...] = ()
+
+
+def dump_after(after: Sequence[str]) -> str | None:
+    return json.dumps(list(after), ensure_ascii=False) if after else None
+
+
+def load_after(text: str | None) -> tuple[str, ...]:
+    """A follow-up's earlier questions as a row keeps them; () when there are none."""
+    if not text:
+        return ()
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise StateError(f"a logged answer's earlier questions are not readable: {exc}") from None
+    if not isinstance(data, list):
+        raise StateError("a logged answer's earlier questions are not a list")
+    return tuple(item for item in data if isinstance(item, str))
 
 
 def dump_shown(shown: Sequence[Shown]) -> str:

@@ -7,7 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from retrieval.state.database import StateDatabase
-from retrieval.state.questions import Shown, load_shown, normalize_question, timestamp
+from retrieval.state.questions import (
+    Shown,
+    load_after,
+    load_shown,
+    normalize_question,
+    timestamp,
+)
 
 TOP_UNANSWERED = 10
 
@@ -57,6 +63,8 @@ class Unhelpful:
     comments: tuple[str, ...]
     shown: tuple[Shown, ...]
     last_asked: str
+    # The questions asked before it, when it was a follow-up in a conversation.
+    after: tuple[str, ...] = ()
 
 
 def question_stats(
@@ -105,19 +113,23 @@ def unhelpful_questions(
     guild_id: int | None = None,
 ) -> list[Unhelpful]:
     """Each question with a 👎 in the period, the most 👎 first; the same question asked
-    in other words ("Who is the mayor?", "who is the mayor") is one."""
+    in other words ("Who is the mayor?", "who is the mayor") after the same earlier
+    questions is one."""
     where, parameters = _period(since, until, guild_id)
     rows = database.query(
         "SELECT answers.id, answers.asked_at, coalesce(answers.question, v.question) AS question, "
-        "coalesce(answers.excerpts, v.excerpts) AS excerpts, v.helpful, v.comment "
+        "coalesce(answers.excerpts, v.excerpts) AS excerpts, "
+        "coalesce(answers.after, v.after) AS after, v.helpful, v.comment "
         "FROM answers JOIN votes v ON v.answer_id = answers.id "
         f"WHERE {where} ORDER BY answers.asked_at",
         parameters,
     )
-    groups: dict[str, list[Any]] = {}
+    groups: dict[tuple[str, ...], list[Any]] = {}
     for row in rows:
         if row["question"]:
-            groups.setdefault(normalize_question(row["question"]), []).append(row)
+            # A follow-up is the same question only after the same earlier ones.
+            asked = (*load_after(row["after"]), row["question"])
+            groups.setdefault(tuple(map(normalize_question, asked)), []).append(row)
     found = [_unhelpful(group) for group in groups.values()]
     marked = [item for item in found if item.unhelpful]
     return sorted(marked, key=lambda item: (item.unhelpful, item.last_asked), reverse=True)
@@ -134,6 +146,7 @@ def _unhelpful(rows: list[Any]) -> Unhelpful:
         comments=tuple(comments),
         shown=load_shown(latest["excerpts"]),
         last_asked=max(row["asked_at"] for row in rows),
+        after=load_after(latest["after"]),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from collections.abc import Awaitable, Callable
@@ -20,6 +21,7 @@ from bot.views import DYNAMIC_ITEMS, ContextButton
 from retrieval import NO_ANSWER
 from retrieval.settings import Settings
 from tests.bot.helpers import ASKABLE, UNANSWERABLE, FakeInteraction, with_top_k
+from tests.bot.test_conversations import FIRST, FOLLOW_UP, Clock, mention, thread_of, threaded_bot
 
 MakeBot = Callable[..., Awaitable[StoryBot]]
 GUILD, CHANNEL = 9001, 2001
@@ -268,3 +270,32 @@ async def test_an_answer_is_given_without_buttons_when_the_log_cannot_be_written
     assert not votes(sent["view"])  # Context only: nothing to vote on
     assert "Could not log an answer" in caplog.text and "disk is full" in caplog.text
     assert rows(bot, "SELECT count(*) FROM answers") == [(0,)]
+
+
+@pytest.fixture
+def threads(monkeypatch: pytest.MonkeyPatch) -> list[discord.Thread]:
+    """Every thread the bot starts from a question, as real threads of the fake guild."""
+    started: list[discord.Thread] = []
+
+    async def create_thread(self: discord.Message, *, name: str, **_: Any) -> discord.Thread:
+        started.append(thread_of(self, name))
+        return started[-1]
+
+    monkeypatch.setattr(discord.Message, "create_thread", create_thread)
+    return started
+
+
+async def test_a_follow_up_in_a_thread_is_logged_with_its_earlier_questions(
+    dpy_bot: MakeBot, threads: list[discord.Thread]
+) -> None:
+    bot = await threaded_bot(dpy_bot, Clock())
+    await dpytest.message(mention(bot, FIRST))
+    (thread,) = threads
+    dpytest.get_message()
+    await dpytest.message(mention(bot, FOLLOW_UP), channel=thread)
+    dpytest.get_message()
+    logged = rows(bot, "SELECT question, after, channel_id FROM answers ORDER BY rowid")
+    assert logged == [
+        (FIRST, None, logged[0][2]),
+        (FOLLOW_UP, json.dumps([FIRST]), thread.id),
+    ]
