@@ -68,3 +68,20 @@ def test_nothing_to_measure_is_a_usage_error() -> None:
     done = run()
     assert done.returncode == 2
     assert "nothing to measure" in done.stderr
+
+
+def test_a_news_question_over_the_length_cap_counts_as_refused(tmp_path: Path) -> None:
+    news = tmp_path / "news.jsonl"
+    article = {"id": "n1", "title": "Bridge", "text": "The Harbour Bridge opened in 1932."}
+    news.write_text(json.dumps(article) + "\n", encoding="utf-8")
+    questions = tmp_path / "questions.jsonl"
+    rows = [
+        {"question": "When did the Harbour Bridge open?", "answer": "1932"},
+        {"question": "When did the Harbour Bridge open? " * 20, "answer": "1932"},
+    ]
+    questions.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    args = ["--news", str(news), "--news-questions", str(questions)]
+    done = run(*args, "--news-workdir", str(tmp_path / "work"))
+    assert done.returncode == 0, done.stderr
+    assert "news quiz: 2 questions" in done.stdout
+    assert "answer-hit@1 0.500" in done.stdout and "abstained 0.500" in done.stdout
