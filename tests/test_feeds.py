@@ -135,7 +135,7 @@ def test_an_update_takes_what_is_on_the_story_and_says_why_it_skips_the_rest(
     server.routes["/broken.xml"].body = b"<html><body>Gone</body></html>"
     server.routes["/broken.xml"].content_type = "text/html"
     before = len(list(seed_corpus.iterdir()))
-    rss_update, atom_update, broken = follower.update()
+    rss_update, atom_update, broken = follower.update_feeds()
     assert outcomes(rss_update) == {"radio": "added", "ferry": "off-topic", "copy": "already"}
     assert outcomes(atom_update) == {"council": "added", "radio": "already"}
     reasons = {(i.link or "").rsplit("/", 1)[-1]: i.reason or "" for i in rss_update.items}
@@ -166,10 +166,10 @@ def test_a_second_update_asks_conditionally_and_finds_nothing_new(
     follower, _ = make_follower()
     for path in ("/rss.xml", "/atom.xml"):
         follower.follow(server.url(path))
-    follower.update()
+    follower.update_feeds()
     files = sorted(seed_corpus.iterdir())
     pages = len(server.requests) - len(server.to("/rss.xml")) - len(server.to("/atom.xml"))
-    second = follower.update()
+    second = follower.update_feeds()
     assert [u.status for u in second] == ["not modified", "not modified"]
     assert [u.items for u in second] == [[], []]
     rss_last, atom_last = server.to("/rss.xml")[-1], server.to("/atom.xml")[-1]
@@ -186,7 +186,7 @@ def test_a_changed_feed_fetches_only_its_new_entries(
 ) -> None:
     follower, _ = make_follower()
     follower.follow(server.url("/rss.xml"))
-    follower.update()
+    follower.update_feeds()
     feed = server.routes["/rss.xml"]
     feed.body = rss(
         [
@@ -196,7 +196,7 @@ def test_a_changed_feed_fetches_only_its_new_entries(
         ]
     )
     feed.etag = '"rss-2"'
-    (update,) = follower.update()
+    (update,) = follower.update_feeds()
     assert outcomes(update) == {"council": "added"}
     assert [len(server.to(p)) for p in ("/radio", "/ferry", "/council")] == [1, 1, 1]
 
@@ -217,7 +217,7 @@ def test_an_item_on_a_private_address_is_refused(
         "application/rss+xml",
     )
     follower.follow(server.url("/private.xml"))
-    (update,) = follower.update()
+    (update,) = follower.update_feeds()
     assert outcomes(update) == {"story": "refused", "radio": "added"}
     (refused,) = update.of("refused")
     assert refused.reason == (
@@ -232,19 +232,19 @@ def test_a_failing_feed_backs_off_longer_after_each_error(
     follower, _ = make_follower(interval_minutes=10)
     follower.follow(server.url("/rss.xml"))
     server.routes["/rss.xml"].status = 500
-    (first,) = follower.update()
+    (first,) = follower.update_feeds()
     assert first.status == "error" and "the server answered 500" in (first.error or "")
     assert first.next_fetch == "2026-01-05T12:10:00+00:00"
     clock.now += timedelta(minutes=5)
-    (waiting,) = follower.update()
+    (waiting,) = follower.update_feeds()
     assert waiting.status == "not due" and len(server.to("/rss.xml")) == 2  # follow + 1
     clock.now = START + timedelta(minutes=11)
-    (second,) = follower.update()
+    (second,) = follower.update_feeds()
     assert second.status == "error" and second.next_fetch == "2026-01-05T12:31:00+00:00"
     (feed,) = follower.feeds()
     assert (feed.failures, feed.status, feed.next_fetch) == (2, "error", second.next_fetch)
     server.routes["/rss.xml"].status = 200
-    (forced,) = follower.update(force=True)
+    (forced,) = follower.update_feeds(force=True)
     assert forced.status == "ok"
     (feed,) = follower.feeds()
     assert (feed.failures, feed.error, feed.next_fetch) == (0, None, None)
@@ -255,11 +255,11 @@ def test_the_cap_takes_the_newest_entries_and_leaves_the_rest_for_later(
 ) -> None:
     follower, _ = make_follower(max_items_per_update=1)
     follower.follow(server.url("/rss.xml"))
-    (first,) = follower.update()
+    (first,) = follower.update_feeds()
     assert outcomes(first) == {"radio": "added", "ferry": "later", "copy": "later"}
     assert "feeds.max_items_per_update" in (first.of("later")[0].reason or "")
     server.routes["/rss.xml"].etag = None  # no 304: the entries are read again
-    (second,) = follower.update()
+    (second,) = follower.update_feeds()
     assert outcomes(second) == {"ferry": "off-topic", "copy": "later"}
 
 
@@ -270,6 +270,6 @@ def test_an_empty_corpus_takes_every_entry(
     empty.mkdir()
     follower, retriever = make_follower(corpus=empty)
     follower.follow(server.url("/rss.xml"))
-    (update,) = follower.update()
+    (update,) = follower.update_feeds()
     assert outcomes(update) == {"radio": "added", "ferry": "added", "copy": "added"}
     assert retriever.index.article_count == 3

@@ -88,7 +88,7 @@ class FollowFeeds(commands.Cog):
         follower = self.follower()
         if not follower.feeds():
             return []
-        return follower.update()
+        return follower.update_feeds()
 
     def follower(self) -> FeedFollower[FeedRecord]:
         """The feeds, over an index of their own (opened on first use, in a worker thread)."""

@@ -118,7 +118,7 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 
 
 def cmd_update(args: argparse.Namespace) -> int:
-    updates = _follower(args).update(force=args.force)
+    updates = _follower(args).update_feeds(force=args.force)
     added = sum(len(u.of("added")) for u in updates)
     failed = [u for u in updates if u.status == "error"]
     if args.json:

@@ -166,7 +166,7 @@ class FeedFollower(Generic[R]):
         """The followed feeds, with their last fetch, status and articles taken."""
         return self.ledger.all()
 
-    def update(self, force: bool = False) -> list[FeedUpdate]:
+    def update_feeds(self, force: bool = False) -> list[FeedUpdate]:
         """Fetch each feed that is due (every one with ``force``) and take in what is new."""
         return [self.update_feed(feed, force) for feed in self.ledger.all()]
 
