@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from math import fsum
 
 from retrieval.text.analysis import WORD, Analyzer, fold
-from retrieval.text.answer_types import Asked, answer_candidates, holding_candidates
+from retrieval.text.answer_types import Asked, answer_candidates, holding_candidates, span_terms
 from retrieval.text.sentences import sentence_spans
 
 CASE_WEIGHT = 1.0
@@ -55,9 +55,16 @@ def answer_share(
         return 0.0
     spans = sentence_spans(text)
     holding = holding_candidates(spans, candidates)
-    held = (span for span, holds in zip(spans, holding, strict=True) if holds)
-    found = (set(analyzer.terms(text[start:end])).intersection(weights) for start, end in held)
-    return max((fsum(weights[t] for t in terms) for terms in found), default=0.0) / total
+    folded = fold(text)
+    best = 0.0
+    for (start, end), holds in zip(spans, holding, strict=True):
+        if not holds:
+            continue
+        found = set(span_terms(analyzer, folded, start, end)).intersection(weights)
+        best = max(best, fsum(weights[t] for t in found))
+        if len(found) == len(weights):
+            break  # No sentence can cover more than the whole question.
+    return best / total
 
 
 def answer_coverage(

@@ -241,17 +241,23 @@ def answer_candidates(
     "Nordheimer, the judge"); a name elsewhere answers some other question.
     """
     spans = candidate_spans(text, kind)
-    if own_words(kind):
+    if own_words(kind) and spans:
+        folded = fold(text)
         spans = [
             (start, end)
             for start, end in spans
-            if not all(t in question_terms for t in analyzer.terms(text[start:end]))
+            if not all(t in question_terms for t in span_terms(analyzer, folded, start, end))
         ]
     if noun is None or kind not in (AnswerType.PERSON, AnswerType.PLACE) or not spans:
         return spans
     term = analyzer.term(noun)
     marks = [(t.start, t.end) for t in analyzer.tokens(text) if t.term == term]
     return [span for span in spans if any(_beside(text, span, mark) for mark in marks)]
+
+
+def span_terms(analyzer: Analyzer, folded: str, start: int, end: int) -> list[str]:
+    """The index terms of a span of a text already folded (``fold``), without copying it."""
+    return analyzer.word_terms(WORD.findall(folded, start, end))
 
 
 # How many words may stand between a role and the name it is given ("the judge in
