@@ -11,7 +11,7 @@ import pytest
 from retrieval.cli import main
 from retrieval.retriever import Retriever
 from retrieval.settings import load_settings
-from retrieval.text.when import dates_in
+from retrieval.text.when import dates_in, event_date
 
 PUBLISHED = dt.date(2013, 11, 6)  # a Wednesday
 
@@ -84,3 +84,38 @@ def test_timeline_orders_events_and_merges_the_same_one(
     assert main(["timeline", "--json", *paths]) == 0
     first = json.loads(capsys.readouterr().out)["events"][0]
     assert first["date"] == "2013-05-01" and first["precision"] == "month"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # The seeds' slideshow line: "last year" is the speaker's, the parade is 2011.
+        (
+            "I'm carrying on a tradition my father had, last year I was there during the "
+            "campaign.” -- Ford explains why he will not be attending Toronto's 2011 Pride parade",
+            "2011",
+        ),
+        # An explicit date wins over a more precise relative one.
+        ("Police said last week that the video was first reported in May 2013.", "May 2013"),
+        ("Yesterday he recalled the Oct. 25, 2010 victory speech.", "2010-10-25"),
+        ("She spoke of the 2015 Pan Am Games on Wednesday.", "2015"),
+        ("She ran in the 2010 mayoral race, she said Wednesday.", "2013-11-06"),
+        # Without an explicit date, the relative phrase dates the sentence.
+        ("Police announced last week that they had a copy of the video.", "week of 2013-10-28"),
+        ("He was elected last year, the mayor said on Tuesday.", "2013-11-05"),
+        # Not a year: a count, a range, money.
+        ("The 2000 protesters marched.", None),
+        ("The 2013-14 budget passed.", None),
+    ],
+)
+def test_an_explicit_date_dates_the_event_before_a_relative_phrase(
+    sentence: str, expected: str | None
+) -> None:
+    when = event_date(sentence, PUBLISHED)
+    assert (when.label() if when else None) == expected
+
+
+def test_the_seed_timeline_puts_the_pride_parade_quote_in_2011(seed_retriever: Retriever) -> None:
+    events = seed_retriever.timeline().events
+    (pride,) = [e for e in events if "Pride parade" in e.text]
+    assert pride.when.label() == "2011"

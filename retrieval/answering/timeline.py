@@ -1,6 +1,7 @@
 """The story's timeline: each dated sentence once, in the order its events happened.
 
-A sentence is dated by the most precise date it names (see ``retrieval.text.when``); the
+A sentence is dated by the most precise date it names outright, or else by the most
+precise relative one (see ``retrieval.text.when``); the
 same event told by several articles (a copy, by the copy detection answers use, under
 the same date) is one event with all its sources.
 """
@@ -17,7 +18,7 @@ from retrieval.index.filtering import select
 from retrieval.text.article import Source
 from retrieval.text.filters import Filters
 from retrieval.text.sentences import sentence_spans
-from retrieval.text.when import When, dates_in
+from retrieval.text.when import When, event_date
 
 _PRECISION = {"day": 0, "week": 1, "month": 2, "year": 3}
 # A sentence longer than this is cut at a word with "…" (the excerpt limit).
@@ -61,10 +62,9 @@ def build_timeline(index: CorpusIndex, filters: Filters | None = None) -> Timeli
             text = index.passage_text(passage)
             for start, end in sentence_spans(text):
                 sentence = " ".join(text[start:end].split())
-                found = dates_in(sentence, published)
-                if not found:
+                when = event_date(sentence, published)
+                if when is None:
                     continue
-                when = min(found, key=lambda w: _PRECISION[w.precision])
                 _merge(events, when, _clip(sentence), source)
     events.sort(key=lambda e: (e[0].start, _PRECISION[e[0].precision]))
     return Timeline(tuple(Event(when, text, tuple(sources)) for when, text, sources, _ in events))

@@ -1,11 +1,13 @@
 """When a sentence says something happened: dates in news prose, resolved to the calendar.
 
-Explicit dates ("Nov. 5, 2013", "5 November 2013", "2013-11-05", "May 2013", "in 2007")
-stand on their own. Relative ones need the article's publication date: a weekday
-("Tuesday") is the latest such day on or before it, as news copy uses them (the next one
-in a sentence about what is to come: "will", "going to", "next"); "yesterday",
-"today", "last week", "last month", "last year", and a month without a year ("in May")
-the latest such month. An article without a date contributes only explicit dates.
+Explicit dates ("Nov. 5, 2013", "5 November 2013", "2013-11-05", "May 2013", "in 2007",
+a year naming an event: "the 2011 Pride parade") stand on their own. Relative ones need
+the article's publication date: a weekday ("Tuesday") is the latest such day on or
+before it, as news copy uses them (the next one in a sentence about what is to come:
+"will", "going to", "next"); "yesterday", "today", "last week", "last month", "last
+year", and a month without a year ("in May") the latest such month. An article without
+a date contributes only explicit dates. A sentence's event is dated by an explicit date
+when it names one: a relative phrase beside it often belongs to another event.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 _MONTH_NAMES = {
     **{name.lower(): n for n, name in enumerate(calendar.month_name) if name},
@@ -38,19 +40,32 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("word", re.compile(r"\b(?P<word>yesterday|today|last (?:week|month|year))\b", re.I)),
     ("month", re.compile(rf"\b(?i:in|since|last|early|late|mid-)\s*{_BARE_MONTH}")),
     ("year", re.compile(rf"\b(?i:in|since|by|of)\s+{_YEAR}\b(?!-)")),
+    # A year naming an event: "Toronto's 2011 Pride parade", "the 2016 NBA All-Star game"
+    # (a capital after it: "the 2000 protesters" is a count).
+    ("event", re.compile(rf"(?:\b(?i:the)|['’]s)\s+{_YEAR}\s+(?=[A-Z])")),
 )
+# What the calendar says without the article's date: these kinds stand on their own
+# ("md", a month and day, only borrows the year).
+EXPLICIT = frozenset({"iso", "mdy", "dmy", "my", "md", "year", "event"})
 
 
 # A sentence about what is to come: its weekday is the next one, not the last.
 _FUTURE = re.compile(r"\b(?:will|won't|going to|plans? to|expected to|scheduled|next)\b", re.I)
 
 
+_PRECISION = {"day": 0, "week": 1, "month": 2, "year": 3}
+
+
 @dataclass(frozen=True, order=True)
 class When:
-    """A point or stretch of the calendar; ``precision`` is "day", "week", "month" or "year"."""
+    """A point or stretch of the calendar; ``precision`` is "day", "week", "month" or "year".
+
+    ``explicit``: named as a date, not resolved from a relative phrase ("last year").
+    """
 
     start: dt.date
     precision: str
+    explicit: bool = field(default=True, compare=False)
 
     def label(self) -> str:
         if self.precision == "day":
@@ -60,6 +75,15 @@ class When:
         if self.precision == "month":
             return f"{calendar.month_name[self.start.month]} {self.start.year}"
         return str(self.start.year)
+
+
+def event_date(sentence: str, published: dt.date | None) -> When | None:
+    """The date a sentence's event is told at: the most precise date it names outright,
+    else the most precise relative one ("last year" says little when a date is there)."""
+    found = dates_in(sentence, published)
+    explicit = [w for w in found if w.explicit]
+    chosen = explicit or found
+    return min(chosen, key=lambda w: _PRECISION[w.precision]) if chosen else None
 
 
 def dates_in(sentence: str, published: dt.date | None) -> list[When]:
@@ -75,6 +99,7 @@ def dates_in(sentence: str, published: dt.date | None) -> list[When]:
                 continue  # "Monday, Jan. 7, 2013": the weekday of the date that follows
             when = _resolve(kind, match, published)
             if when is not None:
+                when = replace(when, explicit=kind in EXPLICIT)
                 taken.append(match.span())
                 if when not in found:
                     found.append(when)
@@ -89,7 +114,7 @@ def _resolve(kind: str, match: re.Match[str], published: dt.date | None) -> When
         return _day(int(groups["year"]), _month(groups["month"]), int(groups["day"]))
     if kind == "my":
         return When(dt.date(int(groups["year"]), _month(groups["month"]), 1), "month")
-    if kind == "year":
+    if kind in ("year", "event"):
         return When(dt.date(int(groups["year"]), 1, 1), "year")
     if published is None:
         return None
