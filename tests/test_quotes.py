@@ -12,7 +12,8 @@ from retrieval.answering.render import source_line
 from retrieval.cli import main
 from retrieval.retriever import Retriever
 from retrieval.settings import Settings, load_settings
-from retrieval.text.article import Source
+from retrieval.text.article import Article, Source
+from retrieval.text.passages import split_article
 from retrieval.text.speakers import full_names
 
 EARLY = """---
@@ -173,3 +174,63 @@ def test_every_seed_article_has_a_label_and_no_invented_metadata(tmp_path: Path)
     for info in Retriever.from_settings(settings).articles():
         source = info.source
         assert source.label and not (source.title or source.source or source.url)
+
+
+def _speaker_of(text: str, quote: str) -> str | None:
+    """The speaker of the passage holding ``quote`` when ``text`` is cut into passages."""
+    article = Article(id="a", text=text)
+    (passage,) = [p for p in split_article(article) if quote in p.text(article.text)]
+    return passage.speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "speaker"),
+    [
+        # The seeds' case: "she" is not the mayor the article has tied to "he".
+        (
+            "Ford has vowed to stay in office after admitting that he has smoked crack.\n\n"
+            "Ford later removed Robinson from his cabinet-like executive committee.\n\n"
+            '"We\'re becoming a bit of a joke," she told CTV on Wednesday.',
+            "a bit of a joke",
+            "Robinson",
+        ),
+        # A name used as a modifier ("a former Ford ally") names no speaker.
+        (
+            "Coun. Denzil Minnan-Wong, a former Ford ally, echoed the same concerns.\n\n"
+            '"I remain concerned that more information is going to come out," he said.',
+            "I remain concerned",
+            "Denzil Minnan-Wong",
+        ),
+        # The previous paragraph's speaker is a woman: "he" is someone else it names.
+        (
+            "Davis said she had remained quiet since May, unlike Coun. John Filion.\n\n"
+            '"The mayor will not step aside on his own," he said.',
+            "will not step aside",
+            "John Filion",
+        ),
+        # No one the pronoun can mean: left unattributed rather than guessed.
+        (
+            "Davis said she had remained quiet since May.\n\n"
+            '"The mayor will not step aside on his own," he said.',
+            "will not step aside",
+            None,
+        ),
+        # "They" may be several people.
+        (
+            "Coun. Janet Davis met the deputy mayor on Tuesday.\n\n"
+            '"We will vote on the motion next week, whatever happens," they said.',
+            "We will vote",
+            None,
+        ),
+    ],
+)
+def test_a_pronoun_quote_goes_to_the_person_the_pronoun_can_mean(
+    text: str, quote: str, speaker: str | None
+) -> None:
+    assert _speaker_of(text, quote) == speaker
+
+
+def test_the_seed_quote_said_by_she_is_robinsons_not_fords(seed_retriever: Retriever) -> None:
+    joke = "We're becoming a bit of a joke"
+    assert any(q.text == joke for q in seed_retriever.quotes("Jaye Robinson").quotes)
+    assert all(joke not in q.text for q in seed_retriever.quotes("Rob Ford").quotes)

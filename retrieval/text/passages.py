@@ -10,11 +10,14 @@ from retrieval.text.article import Article
 from retrieval.text.sentences import sentence_spans
 from retrieval.text.speakers import (
     Attribution,
+    agrees,
+    attributed_pronoun,
     context_speaker,
     full_names,
     is_quote,
     named_speaker,
     pronoun_attributed,
+    speaker_genders,
 )
 
 # A paragraph longer than this is cut into runs of whole sentences.
@@ -94,6 +97,7 @@ def split_article(article: Article) -> list[Passage]:
     paragraphs = paragraph_spans(text)
     groups: list[_Group] = []
     heading: str | None = None
+    genders = speaker_genders(text) if pronoun_attributed(text) else {}
     for index, (p_start, p_end) in enumerate(paragraphs):
         paragraph = text[p_start:p_end]
         if is_heading(paragraph) and index + 1 < len(paragraphs):
@@ -103,10 +107,12 @@ def split_article(article: Article) -> list[Passage]:
         last = groups[-1] if groups and heading is None else None
         # (needs_speaker, without naming the speaker a second time)
         needs = own is None and (is_quote(paragraph) or pronoun_attributed(paragraph))
-        if needs and last is not None and not last.closed:
-            pronoun = pronoun_attributed(paragraph)
+        pronoun = attributed_pronoun(paragraph) if needs else None
+        # "…," she said after a man's words: not his, so not run on from them either.
+        other = last is not None and last.speaker and not agrees(last.speaker, pronoun, genders)
+        if needs and last is not None and not last.closed and not other:
             if last.speaker is None:
-                _attribute(last, text, paragraphs[index - 1], pronoun)
+                _attribute(last, text, paragraphs[index - 1], pronoun, genders)
             if last.speaker is not None and p_end - last.start <= MAX_PASSAGE_CHARS:
                 last.end = p_end
                 continue
@@ -114,13 +120,15 @@ def split_article(article: Article) -> list[Passage]:
             if last.speaker is not None:
                 group.speaker, group.attribution = last.speaker, last.attribution
             else:
-                _attribute(group, text, paragraphs[index - 1], pronoun)
+                _attribute(group, text, paragraphs[index - 1], pronoun, genders)
         else:
             group = _Group(p_start, p_end, heading=heading)
             if own is not None:
                 group.speaker = own.name
                 group.attribution = _sentence_around(text, p_start, paragraph, own)
                 group.closed = own.signed
+            elif other:
+                _attribute(group, text, paragraphs[index - 1], pronoun, genders)
         groups.append(group)
         heading = None
     passages: list[Passage] = []
@@ -144,12 +152,16 @@ def split_article(article: Article) -> list[Passage]:
 
 
 def _attribute(
-    group: _Group, text: str, previous_span: tuple[int, int], pronoun: bool = False
+    group: _Group,
+    text: str,
+    previous_span: tuple[int, int],
+    pronoun: str | None = None,
+    genders: dict[str, str] | None = None,
 ) -> None:
     """Name the group's speaker from the paragraph before it, where that names one."""
     start, end = previous_span
     previous = text[start:end]
-    found = context_speaker(previous, pronoun)
+    found = context_speaker(previous, pronoun, genders)
     if found is not None:
         group.speaker = found.name
         group.attribution = _sentence_around(text, start, previous, found)

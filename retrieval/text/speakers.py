@@ -8,6 +8,7 @@ that the quote can be found by that name and its excerpt can show it.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 _SPEECH = (
@@ -45,8 +46,19 @@ _ANY_NAME = re.compile(_NAME)
 # A slideshow or pull quote signed with a dash: “...” -- Ford says ...
 _DASHED = re.compile(rf"[\"”’]\s*(?:--|–|—)\s*(?P<name>{_NAME})")
 _PRONOUN_SAID = re.compile(
-    rf"[\"”’,]\s*(?:he|she|they)\s+{_SPEECH}\b|^\s*(?:He|She|They)\s+(?:\w+ly\s+)?{_SPEECH}\b"
+    rf"[\"”’,]\s*(?P<after>he|she|they)\s+{_SPEECH}\b"
+    rf"|^\s*(?P<opening>He|She|They)\s+(?:\w+ly\s+)?{_SPEECH}\b"
 )
+_GENDERS = {"he": "male", "she": "female"}
+# The article ties a name to "he" or "she" a few lower-case words on, in the same
+# clause: "Davis said she", "Ford has vowed ... after admitting that he", "Stintz, who has
+# said she". (Not "his" or "her": "Ford removed Robinson from his committee".)
+_NAME_PRONOUN = re.compile(
+    rf"(?P<name>{_NAME})(?:,\s+who)?(?:\s+[a-z][\w'’-]*){{0,10}}?\s+(?P<pronoun>he|she)\b"
+)
+_QUOTATION = re.compile(r"[\"“][^\"“”]*[\"”]")
+# A name used as a modifier ("a former Ford ally", "the Ford drama") names no one here.
+_MODIFIER = re.compile(r"\b(?:a|an|the)\s+(?:[a-z][\w-]*\s+)?$")
 
 
 @dataclass(frozen=True)
@@ -84,29 +96,72 @@ def needs_speaker(paragraph: str) -> bool:
     return is_quote(paragraph) or pronoun_attributed(paragraph)
 
 
-def context_speaker(previous: str, pronoun: bool = False) -> Attribution | None:
+def context_speaker(
+    previous: str, pronoun: str | None = None, genders: Mapping[str, str] | None = None
+) -> Attribution | None:
     """The person a preceding paragraph names as saying something, if any.
 
-    For a quote attributed to "he" or "she" (``pronoun``), the first person
-    the preceding paragraph names is the likely antecedent even when that
-    paragraph quotes no one ("Coun. Giorgio Mammoliti stopped short of ...").
+    For a quote attributed to "he" or "she" (``pronoun``), the antecedent is the person
+    the preceding paragraph names as speaking, else the first person it names (outside
+    quotations, not as a modifier: "a former Ford ally"), even when it quotes no one
+    ("Coun. Giorgio Mammoliti stopped short of ..."), leaving out anyone the article's
+    ``genders`` (surname: "male" or "female") say the pronoun can't mean. "They" may be
+    several people: no one is chosen for it.
     """
     found = named_speaker(previous)
-    if found is not None:
+    if found is not None and (found.signed or pronoun is None):
         return None if found.signed else found
-    if pronoun:
-        for match in _ANY_NAME.finditer(previous):
-            if previous[match.end() : match.end() + 1] == "-":
-                continue  # "Right-leaning": a compound, not a name
-            name = _person(match.group())
-            if name:
-                return Attribution(name, match.start(), match.end())
-    return None
+    if pronoun is None or pronoun not in _GENDERS:
+        return None
+    known = genders or {}
+    if found is not None and agrees(found.name, pronoun, known):
+        return found
+    named = [a for a in _mentions(previous) if agrees(a.name, pronoun, known)]
+    return named[0] if named else None
+
+
+def _mentions(paragraph: str) -> list[Attribution]:
+    """The people a paragraph names in its own words, in order."""
+    text = _QUOTATION.sub(lambda m: " " * len(m.group()), paragraph)
+    found = []
+    for match in _ANY_NAME.finditer(text):
+        if text[match.end() : match.end() + 1] == "-":
+            continue  # "Right-leaning": a compound, not a name
+        if _MODIFIER.search(text, 0, match.start()):
+            continue
+        name = _person(match.group())
+        if name:
+            found.append(Attribution(name, match.start(), match.end()))
+    return found
 
 
 def pronoun_attributed(paragraph: str) -> bool:
     """Whether the paragraph attributes its words to "he", "she" or "they"."""
     return bool(_PRONOUN_SAID.search(paragraph))
+
+
+def attributed_pronoun(paragraph: str) -> str | None:
+    """The pronoun a paragraph attributes its words to ("he", "she", "they"), if any."""
+    match = _PRONOUN_SAID.search(paragraph)
+    return (match["after"] or match["opening"]).lower() if match else None
+
+
+def speaker_genders(text: str) -> dict[str, str]:
+    """The surnames an article itself ties to "he" or "she" ("Davis said she …"), each
+    with "male" or "female"; a surname tied to both is left out (outside quotations)."""
+    seen: dict[str, set[str]] = {}
+    plain = _QUOTATION.sub(lambda m: " " * len(m.group()), text)
+    for match in _NAME_PRONOUN.finditer(plain):
+        name = _person(match["name"])
+        if name:
+            seen.setdefault(name.split()[-1], set()).add(_GENDERS[match["pronoun"]])
+    return {surname: found.pop() for surname, found in seen.items() if len(found) == 1}
+
+
+def agrees(name: str, pronoun: str | None, genders: Mapping[str, str]) -> bool:
+    """Whether a pronoun can mean the person, as far as the article tells."""
+    wanted = _GENDERS.get(pronoun or "")
+    return wanted is None or genders.get(name.split()[-1], wanted) == wanted
 
 
 def person_name(candidate: str) -> str | None:
