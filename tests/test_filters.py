@@ -14,8 +14,9 @@ from retrieval.answering.render import NO_ANSWER, build_reply
 from retrieval.cli import main
 from retrieval.errors import StorybotError
 from retrieval.index.scoring import BM25Params, BM25Scorer
+from retrieval.intake.inputs import expand
 from retrieval.retriever import Retriever
-from retrieval.settings import Settings, load_settings
+from retrieval.settings import FetchSettings, Settings, load_settings
 from retrieval.text.article import Source
 from retrieval.text.filters import Filters
 
@@ -224,3 +225,25 @@ def test_cli_story_views_and_chat_take_the_filters(
     monkeypatch.setattr("sys.stdin", io.StringIO("Who urged Ford to take a leave?\n"))
     assert main(["chat", "--since", "2013-11-07", *config]) == 0
     assert capsys.readouterr().out == "No article matches the filters (since 2013-11-07).\n\n"
+
+
+def test_a_filtered_search_sees_articles_added_and_removed(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("---\nsource: Wire A\n---\nThe ferry strike ended on Monday.\n")
+    retriever = Retriever.from_settings(
+        load_settings().with_paths(corpus=corpus, index=tmp_path / "index")
+    )
+    wire_b = Filters(source="wire b")
+    assert retriever.ask("When did the ferry strike end?", filters=wire_b).nothing_matches
+    extra = tmp_path / "b.md"
+    extra.write_text("---\nsource: Wire B\n---\nThe ferry strike ended after talks on Monday.\n")
+    (added,) = retriever.add(expand([str(extra)], retriever_fetch())).added
+    answer = retriever.ask("When did the ferry strike end?", filters=wire_b)
+    assert [s.source for s in answer.results[0].sources] == ["Wire B"]
+    retriever.remove(added.id)
+    assert retriever.ask("When did the ferry strike end?", filters=wire_b).nothing_matches
+
+
+def retriever_fetch() -> FetchSettings:
+    return load_settings().fetch

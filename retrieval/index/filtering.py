@@ -33,8 +33,34 @@ class Selection:
         return source.id in self.ids
 
 
+# Selections kept, for the same filters asked again (a conversation, a bot's users).
+_CACHED = 16
+_cache: dict[tuple[Filters, int], tuple[tuple[object, ...], tuple[object, ...], Selection]] = {}
+
+
 def select(index: CorpusIndex, filters: Filters) -> Selection:
-    """The live articles the filters match, in index order, and a mask of their passages."""
+    """The live articles the filters match, in index order, and a mask of their passages.
+
+    Kept for the same filters while the index holds the same segments and deletions (the
+    cache holds the segments, so another index can't be mistaken for this one).
+    """
+    key = (filters, id(index))
+    segments, deleted = tuple(index.segments), tuple(index.deleted)
+    kept = _cache.get(key)
+    if kept is not None and _same(kept[0], segments) and kept[1] == deleted:
+        return kept[2]
+    selection = _select(index, filters)
+    if len(_cache) >= _CACHED:
+        _cache.pop(next(iter(_cache)))
+    _cache[key] = (segments, deleted, selection)
+    return selection
+
+
+def _same(kept: tuple[object, ...], segments: tuple[object, ...]) -> bool:
+    return len(kept) == len(segments) and all(a is b for a, b in zip(kept, segments, strict=True))
+
+
+def _select(index: CorpusIndex, filters: Filters) -> Selection:
     mask = np.zeros(len(index.passages), dtype=np.bool_)
     articles: list[int] = []
     ids: set[str] = set()
