@@ -291,10 +291,13 @@ class BM25Scorer:
             return False
         if p.model == "l" and p.k1 + p.effective_delta <= 0:
             return False
+        if p.b < 1:
+            return True
+        # Only b = 1 needs the lengths: a question must not pay for a pass over them.
         lengths = self.lengths()
         if any(live is not None for live in self._live):
             lengths = lengths[self.live_positions()]
-        return p.b < 1 or (len(lengths) > 0 and float(lengths.min()) > 0)
+        return len(lengths) > 0 and float(lengths.min()) > 0
 
     def _score_postings(self, query: Sequence[str], docs: Positions) -> FloatArray:
         # The same elementwise operations as rank-bm25 on the passages that have
