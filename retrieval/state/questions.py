@@ -206,15 +206,7 @@ def dump_after(after: Sequence[str]) -> str | None:
 
 def load_after(text: str | None) -> tuple[str, ...]:
     """A follow-up's earlier questions as a row keeps them; () when there are none."""
-    if not text:
-        return ()
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise StateError(f"a logged answer's earlier questions are not readable: {exc}") from None
-    if not isinstance(data, list):
-        raise StateError("a logged answer's earlier questions are not a list")
-    return tuple(item for item in data if isinstance(item, str))
+    return tuple(item for item in _json_list(text, "earlier questions") if isinstance(item, str))
 
 
 def dump_shown(shown: Sequence[Shown]) -> str:
@@ -223,15 +215,21 @@ def dump_shown(shown: Sequence[Shown]) -> str:
 
 def load_shown(text: str | None) -> tuple[Shown, ...]:
     """The excerpts a row keeps; a row that can't be read is a StateError naming it."""
+    items = _json_list(text, "excerpts")
+    return tuple(Shown.from_dict(item) for item in items if isinstance(item, dict))
+
+
+def _json_list(text: str | None, what: str) -> list[object]:
+    """The JSON list a column keeps ([] when empty); StateError naming ``what`` otherwise."""
     if not text:
-        return ()
+        return []
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise StateError(f"a logged answer's excerpts are not readable: {exc}") from None
+        raise StateError(f"a logged answer's {what} are not readable: {exc}") from None
     if not isinstance(data, list):
-        raise StateError("a logged answer's excerpts are not a list")
-    return tuple(Shown.from_dict(item) for item in data if isinstance(item, dict))
+        raise StateError(f"a logged answer's {what} are not a list")
+    return data
 
 
 def _text_or_none(value: object) -> str | None:
