@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -119,16 +119,18 @@ class Retriever:
         top_k: int | None = None,
         context: str = "",
         filters: Filters | None = None,
+        shown: Sequence[str] = (),
     ) -> Answer:
         """The best excerpts for a question; ``Answer.results`` is empty when nothing fits.
 
         ``context`` (an earlier question) helps rank, at a lower weight (see ``search``).
         A question over the cap (``retrieval.max_question_chars``) raises QuestionTooLong.
         ``filters`` limit the articles answered from (scores stay the whole index's).
+        ``shown`` are excerpts already shown, which the answer doesn't repeat.
         """
         self.refresh()
         options = self.options if top_k is None else replace(self.options, top_k=top_k)
-        return search(self.index, question, options, context, filters)
+        return search(self.index, question, options, context, filters, shown)
 
     def quotes(self, name: str, filters: Filters | None = None) -> Quotes:
         """Every direct quote attributed to the person ``name`` means (see answering.quotes)."""

@@ -8,6 +8,7 @@ import pytest
 
 from retrieval.answering.conversation import Conversation
 from retrieval.answering.conversation.people import who
+from retrieval.answering.conversation.resolve import Turn, resolve
 from retrieval.answering.conversation.session import MAX_TURNS
 from retrieval.answering.conversation.words import names
 from retrieval.answering.evaluation import EvalQuestion, evaluate, load_questions
@@ -212,3 +213,16 @@ def test_the_follow_up_file_reads_its_after_lists() -> None:
     questions = load_questions(FOLLOWUPS)
     assert all(q.after for q in questions)
     assert {q.kind for q in questions} == {"pronoun", "ellipsis", "more", "detail", "reset", "out"}
+
+
+@pytest.mark.parametrize(
+    "follow_up",
+    [
+        "And what's the best pizza in Toronto?",
+        "And who's the premier of Ontario?",
+        "so how's Ford?",
+    ],
+)
+def test_a_contracted_question_word_asks_its_own_question(follow_up: str) -> None:
+    earlier = Turn(asked="What did Ford say?", understood="What did Ford say?", people=("Ford",))
+    assert resolve(follow_up, [earlier], lambda name: "male").kind == "alone"

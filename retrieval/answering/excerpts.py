@@ -8,7 +8,7 @@ in the neighbouring text is preceded by the words that name them.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from math import fsum
 
@@ -26,6 +26,28 @@ class Excerpt:
 
     text: str
     highlights: tuple[tuple[int, int], ...]
+    new: bool = True  # shows a sentence not already shown
+    # Of what is new, some matches the question (or is said by someone it names).
+    relevant: bool = True
+
+
+class ShownText:
+    """Excerpts already shown, to tell the sentences that would only repeat them."""
+
+    def __init__(self, excerpts: Iterable[str] = ()) -> None:
+        self._text = "\n".join(_flat(e) for e in excerpts)
+
+    def __bool__(self) -> bool:
+        return bool(self._text)
+
+    def has(self, sentence: str) -> bool:
+        flat = _flat(sentence)
+        return bool(flat) and flat in self._text
+
+
+def _flat(text: str) -> str:
+    """Text with ellipses and line breaks as spaces: how it compares with shown text."""
+    return " ".join(text.replace(ELLIPSIS, " ").split())
 
 
 def make_excerpt(
@@ -36,25 +58,47 @@ def make_excerpt(
     target_chars: int = 300,
     max_chars: int = 400,
     asked: Asked | None = None,
+    shown: ShownText | None = None,
 ) -> Excerpt:
-    """The best part of a passage for a question: about target_chars, never over max_chars."""
+    """The best part of a passage for a question: about target_chars, never over max_chars.
+
+    With ``shown``, the sentences already shown count for nothing, so the excerpt moves
+    on to the rest of the paragraph; ``Excerpt.new`` and ``Excerpt.relevant`` say what
+    it shows besides.
+    """
+    shown = shown or ShownText()
     # The window may run on into the rest of the paragraph the passage was cut from.
     lo, hi = paragraph_around(article_text, passage.start, passage.end)
     text = article_text[lo:hi]
     focus = (passage.start - lo, passage.end - lo)
-    body = _window(text, focus, weights, analyzer, target_chars, max_chars, asked)
+    body = _window(text, focus, weights, analyzer, target_chars, max_chars, asked, shown)
     lead = ""
     if passage.speaker and _surname(passage.speaker) not in body.text:
         # Make room for the words that name the speaker, then choose again.
         room = _lead_room(max_chars)
-        body = _window(text, focus, weights, analyzer, target_chars - room, max_chars - room, asked)
+        body = _window(
+            text, focus, weights, analyzer, target_chars - room, max_chars - room, asked, shown
+        )
         lead = _attribution(article_text, passage, lo + body.start, room)
     quoted = body.render(text)
     excerpt = f"{lead}\n{quoted}" if lead else quoted
     highlights = tuple(
         (t.start, t.end) for t in analyzer.tokens(excerpt) if weights.get(t.term, 0) > 0
     )
-    return Excerpt(excerpt, highlights)
+    if not shown:
+        return Excerpt(excerpt, highlights)
+    new = [piece for piece in _sentences(body.text) if not shown.has(piece)]
+    relevant = any(weights.get(t.term, 0) > 0 for piece in new for t in analyzer.tokens(piece))
+    if new and passage.speaker:
+        # "What else did Davis say?": her words are what is asked, named or not.
+        relevant = relevant or any(
+            weights.get(t.term, 0) > 0 for t in analyzer.tokens(passage.speaker)
+        )
+    return Excerpt(excerpt, highlights, bool(new), relevant)
+
+
+def _sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in sentence_spans(text)]
 
 
 def paragraph_around(text: str, start: int, end: int) -> tuple[int, int]:
@@ -122,32 +166,40 @@ def _window(
     target: int,
     limit: int,
     asked: Asked | None = None,
+    shown: ShownText | None = None,
 ) -> _Body:
     """The text whole if it fits, else the best run of sentences, else a cut sentence.
 
-    A run must take in some of ``focus`` (the passage within its paragraph).
+    A run must take in some of ``focus`` (the passage within its paragraph). A sentence
+    in ``shown`` adds nothing to a run; a run with a sentence not shown comes first.
     """
+    shown = shown or ShownText()
     if len(text) <= target:
         return _Body(0, len(text), False, False, text)
     spans = sentence_spans(text)
+    fresh = [not shown.has(text[s:e]) for s, e in spans]
     terms = [
-        {t.term for t in analyzer.tokens(text[s:e]) if weights.get(t.term, 0) > 0} for s, e in spans
+        {t.term for t in analyzer.tokens(text[s:e]) if weights.get(t.term, 0) > 0} if new else set()
+        for (s, e), new in zip(spans, fresh, strict=True)
     ]
     inside = [s < focus[1] and e > focus[0] for s, e in spans]
     answers = _answer_weights(text, spans, terms, weights, analyzer, asked)
-    best: tuple[float, int, int] | None = None
+    answers = [a if new else 0.0 for a, new in zip(answers, fresh, strict=True)]
+    best: tuple[bool, float, int, int] | None = None
     best_run = (0, 0)
     for i in range(len(spans)):
         seen: set[str] = set()
         touches = False
+        anew = False
         answer = 0.0
         for j in range(i, len(spans)):
             if _run_len(spans, i, j) > limit:
                 break
             seen |= terms[j]
             touches = touches or inside[j]
+            anew = anew or fresh[j]
             answer = max(answer, answers[j])
-            key = (fsum(weights[t] for t in seen) + answer, -(j - i), -i)
+            key = (anew, fsum(weights[t] for t in seen) + answer, -(j - i), -i)
             if touches and (best is None or key > best):
                 best, best_run = key, (i, j)
     if best is None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from retrieval.answering.answer import Answer, Result
 from retrieval.answering.context import in_context
-from retrieval.answering.excerpts import make_excerpt
+from retrieval.answering.excerpts import ShownText, make_excerpt
 from retrieval.answering.query import (
     Query,
     analyze_query,
@@ -64,14 +65,17 @@ def search(
     options: SearchOptions,
     context: str = "",
     filters: Filters | None = None,
+    shown: Sequence[str] = (),
 ) -> Answer:
     """The best excerpts for a question, or none when the articles don't answer it.
 
     ``context``, an earlier question a follow-up leans on, helps rank passages at half
     the weight of the question's own words; whether to answer, and the excerpts, stay
     the question's own. ``filters`` limit the articles answered from; passages score as
-    over the whole index. A question over ``options.max_question_chars`` raises
-    QuestionTooLong first.
+    over the whole index. ``shown``, excerpts already shown ("what else?"), are not
+    shown again: each passage's excerpt is chosen from what they leave out, and a passage
+    with nothing else to show gives way to the next. A question over
+    ``options.max_question_chars`` raises QuestionTooLong first.
     """
     check_question(question, options.max_question_chars)
     chosen = select(index, filters) if filters else None
@@ -96,7 +100,10 @@ def search(
         ]
     if not candidates or max(c.coverage for c in candidates) < floor:
         return empty
+    seen = ShownText(shown)
     results: list[Result] = []
+    # False: only a passage shown before, with new words none of which were asked for.
+    relevant: list[bool] = []
     kept: list[tuple[set[str], set[str]]] = []
     for candidate in candidates:
         if candidate.coverage < floor / 2:
@@ -108,7 +115,7 @@ def search(
             merged = _merge_sources(results[duplicate].sources, sources)
             results[duplicate] = _with_sources(results[duplicate], merged)
             continue
-        if len(results) == options.top_k:
+        if sum(relevant) == options.top_k:
             continue
         passage = index.passages[candidate.passage]
         article = index.article(passage.article_id)
@@ -120,22 +127,27 @@ def search(
             options.target_chars,
             options.max_chars,
             asked(question),
+            seen,
         )
+        if not excerpt.new:
+            continue
         if any(r.excerpt == excerpt.text for r in results):
             # A passage cut from the same paragraph already shows these words.
             continue
         kept.append(fingerprint)
-        results.append(
-            Result(
-                excerpt=excerpt.text,
-                score=round(candidate.score, 6),
-                sources=sources,
-                highlights=excerpt.highlights,
-                speaker=passage.speaker,
-                ref=PassageRef.of(article, passage),
-            )
+        result = Result(
+            excerpt=excerpt.text,
+            score=round(candidate.score, 6),
+            sources=sources,
+            highlights=excerpt.highlights,
+            speaker=passage.speaker,
+            ref=PassageRef.of(article, passage),
         )
-    found = tuple(results)
+        results.append(result)
+        relevant.append(excerpt.relevant)
+    ordered = [r for r, asked_for in zip(results, relevant, strict=True) if asked_for]
+    ordered += [r for r, asked_for in zip(results, relevant, strict=True) if not asked_for]
+    found = tuple(ordered[: options.top_k])
     return Answer(question, found, articles, passages, query.terms, filters=filters or None)
 
 

@@ -141,7 +141,9 @@ def _content(tokens: list[Word]) -> list[Word]:
 
 def _is_fragment(lowered: list[str], opened: bool) -> bool:
     """A phrase without its question ("and the premier?"): no question word, no verb first."""
-    if lowered[0] in QUESTION_WORDS or lowered[0] in AUXILIARIES:
+    first = lowered[0]
+    # "what's the best …?" asks its own question, as "what is" does.
+    if first in AUXILIARIES or first in QUESTION_WORDS or first.split("'")[0] in QUESTION_WORDS:
         return False
     return opened and len(lowered) <= MAX_FRAGMENT_WORDS
 

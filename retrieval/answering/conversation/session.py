@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Protocol
 
@@ -21,8 +21,6 @@ from retrieval.text.filters import Filters
 MAX_TURNS = 4
 # Names of the best excerpt looked up as people (each costs a look at its passages).
 ANSWER_NAMES = 3
-# The most excerpts an answer may ask for (as `storybot ask --top-k`).
-MAX_TOP_K = 25
 
 
 class Asker(Protocol):
@@ -36,6 +34,7 @@ class Asker(Protocol):
         top_k: int | None = None,
         context: str = "",
         filters: Filters | None = None,
+        shown: Sequence[str] = (),
     ) -> Answer: ...
 
     @property
@@ -99,17 +98,16 @@ class Conversation:
         """The reading's own question decides whether to answer; its context helps rank."""
         if not reading.rewritten:
             return self.asker.ask(reading.text, top_k=top_k, filters=filters)
-        pool = min(top_k + len(reading.exclude), MAX_TOP_K)
         text = reading.text
         limit = self.asker.options.max_question_chars
         if len(text) > limit:  # names put in for pronouns can make it longer
             text = clip(text, limit).removesuffix(ELLIPSIS)
-        answer = self.asker.ask(text, top_k=pool, filters=filters)
+        shown = reading.exclude
+        answer = self.asker.ask(text, top_k, filters=filters, shown=shown)
         if reading.context and answer.found:
             # The follow-up's own words decide whether the articles answer it at all.
-            answer = self.asker.ask(text, pool, reading.context, filters)
-        fresh = tuple(r for r in answer.results if r.excerpt not in reading.exclude)
-        return replace(answer, results=fresh[:top_k])
+            answer = self.asker.ask(text, top_k, reading.context, filters, shown)
+        return answer
 
     def _turn(self, asked: str, reading: Reading, answer: Answer) -> Turn:
         people = _unique(n.name for n in names(reading.text))
