@@ -84,7 +84,7 @@ def test_a_plain_text_body_is_the_article_text(server: Server) -> None:
         ("/no-story", "no article text found in the page"),
         ("/loop", "too many redirects (more than 5)"),
         ("/nowhere", "the server answered 302 Found without a Location"),
-        ("/to-ftp", "only http and https URLs can be added"),
+        ("/to-ftp", "only http and https URLs can be fetched"),
         ("/huge-declared", "the page is too large (10000000 bytes, limit 1000000)"),
     ],
 )
@@ -150,7 +150,7 @@ def test_a_name_that_does_not_resolve_is_unreachable(monkeypatch: pytest.MonkeyP
 )
 def test_only_http_and_https_urls_are_fetched(url: str) -> None:
     assert refused(lambda: fetch_article(url, OPEN)) == (
-        f"{url}: only http and https URLs can be added"
+        f"{url}: only http and https URLs can be fetched"
     )
 
 

@@ -192,7 +192,7 @@ def _parse_url(value: str, where: str) -> _Target:
         raise ArticleError(f"{where}: not a valid URL ({_one_line(exc)})") from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
-        raise ArticleError(f"{where}: only http and https URLs can be added")
+        raise ArticleError(f"{where}: only http and https URLs can be fetched")
     if parts.username is not None or parts.password is not None:
         raise ArticleError(f"{where}: URLs with a user name or password can't be added")
     host = parts.hostname
