@@ -226,3 +226,24 @@ def test_the_follow_up_file_reads_its_after_lists() -> None:
 def test_a_contracted_question_word_asks_its_own_question(follow_up: str) -> None:
     earlier = Turn(asked="What did Ford say?", understood="What did Ford say?", people=("Ford",))
     assert resolve(follow_up, [earlier], lambda name: "male").kind == "alone"
+
+
+GENDERS = {"Norm Kelly": "male", "Ford": "male", "Karen Stintz": "female", "Doug Holyday": None}
+
+
+@pytest.mark.parametrize(
+    ("earlier_people", "follow_up", "understood"),
+    [
+        # only men named before: "she" stands for none of them
+        (("Norm Kelly", "Ford"), "What did she say?", "What did she say?"),
+        (("Karen Stintz",), "What did he say?", "What did he say?"),
+        # a name the articles give no pronoun for can be either
+        (("Doug Holyday",), "What did she say?", "What did Doug Holyday say?"),
+        (("Ford", "Karen Stintz"), "What did she say?", "What did Karen Stintz say?"),
+    ],
+)
+def test_a_pronoun_never_stands_for_someone_of_the_other_gender(
+    earlier_people: tuple[str, ...], follow_up: str, understood: str
+) -> None:
+    earlier = Turn("Who spoke?", "Who spoke?", people=earlier_people)
+    assert resolve(follow_up, [earlier], GENDERS.get).text == understood

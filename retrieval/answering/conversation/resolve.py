@@ -248,8 +248,10 @@ def _referent(turns: Sequence[Turn], sex: str, role: str, gender: Gender) -> str
         known = [p for p in candidates if gender(p) == sex]
         people = [p for p in candidates if gender(p) == "person"]
         unknown = [p for p in candidates if gender(p) is None]
-        # The articles' pronouns are a hint, not a rule: someone is there to refer to.
-        return (known or people or unknown or candidates)[0]
+        fitting = known or people or unknown
+        if fitting:
+            return fitting[0]
+    # "she" never stands for a man the articles call "he", nor "he" for a woman.
     return None
 
 
