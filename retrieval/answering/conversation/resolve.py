@@ -245,13 +245,13 @@ def _referent(turns: Sequence[Turn], sex: str, role: str, gender: Gender) -> str
         candidates = _candidates(turn, role)
         if not candidates:
             continue
-        known = [p for p in candidates if gender(p) == sex]
-        people = [p for p in candidates if gender(p) == "person"]
-        unknown = [p for p in candidates if gender(p) is None]
-        fitting = known or people or unknown
-        if fitting:
-            return fitting[0]
-    # "she" never stands for a man the articles call "he", nor "he" for a woman.
+        told = {p: gender(p) for p in candidates}
+        # The pronoun's own sex first, then anyone the articles give no pronoun; never
+        # the other sex ("she" is not a man the articles call "he"): an earlier turn's.
+        for fits in (sex, "person", None):
+            found = [p for p, g in told.items() if g == fits]
+            if found:
+                return found[0]
     return None
 
 
