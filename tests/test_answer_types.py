@@ -163,6 +163,44 @@ def test_which_judge_is_answered_by_the_name_beside_the_title(tmp_path: Path) ->
     assert [r.sources[0].title for r in who[:2]] == ["elsewhere", "beside"]
 
 
+ASKS_TOO = (
+    "The council must still decide how much the town will pay for the new ferry, "
+    "and how much of the ferry budget the province will cover."
+)
+GIVES = "The town will pay $4 million for the new ferry, the council said."
+
+
+def test_a_passage_that_asks_how_much_itself_loses_to_one_that_says(tmp_path: Path) -> None:
+    found = retriever(tmp_path, {"asks": ASKS_TOO, "gives": GIVES, **OTHERS})
+    how_much = found.ask("How much will the town pay for the new ferry?").results
+    assert [r.sources[0].title for r in how_much[:2]] == ["gives", "asks"]
+    # Asked for no amount, the passage holding more of the question's words comes first.
+    will = found.ask("Will the town pay much for the new ferry?").results
+    assert [r.sources[0].title for r in will[:2]] == ["asks", "gives"]
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [
+        ("How much did the repair cost?", "how much"),
+        ("how many children were killed", "how many"),
+        ("When did the jury start deliberating?", None),
+        ("How did the other side get his phone?", None),
+    ],
+)
+def test_a_how_question_keeps_the_words_that_ask_it(question: str, phrase: str | None) -> None:
+    found = asked(question)
+    assert (found.phrase if found else None) == phrase
+
+
+def test_a_sentence_asking_the_same_gives_no_candidate() -> None:
+    text = "Nobody knows how much the 12 towns will pay. The bill came to 40 million."
+    analyzer = Analyzer()
+    terms = set(analyzer.terms("How much will the towns pay?"))
+    found = answer_candidates(text, AnswerType.NUMBER, analyzer, terms, phrase="how much")
+    assert [text[s:e] for s, e in found] == ["40 million"]
+
+
 # One paragraph too long for an excerpt: its first and its last sentences both
 # hold the question's words, only the last says when.
 PARAGRAPH = (

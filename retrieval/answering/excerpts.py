@@ -230,7 +230,7 @@ def _answer_weights(
     total = fsum(weights.values())
     if asked is None or not total:
         return [0.0] * len(spans)
-    found = answer_candidates(text, asked.kind, analyzer, weights, asked.noun)
+    found = answer_candidates(text, asked.kind, analyzer, weights, asked.noun, asked.phrase)
     holding = holding_candidates(spans, found)
     slot = total / len(weights)
     return [

@@ -50,7 +50,7 @@ def answer_share(
     total = fsum(weights.values())
     if not total:
         return 0.0
-    candidates = answer_candidates(text, asked.kind, analyzer, weights, asked.noun)
+    candidates = answer_candidates(text, asked.kind, analyzer, weights, asked.noun, asked.phrase)
     if not candidates:
         return 0.0
     spans = sentence_spans(text)

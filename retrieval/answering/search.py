@@ -22,7 +22,8 @@ from retrieval.answering.query import (
 from retrieval.answering.rerank import answer_coverage, case_bonus, with_coverage
 from retrieval.index.corpus_index import CorpusIndex
 from retrieval.index.filtering import Selection, select
-from retrieval.index.scoring import Mask
+from retrieval.index.grouped import group_scores
+from retrieval.index.scoring import Mask, Scored
 from retrieval.storage.neighbours import PassageRef
 from retrieval.text.analysis import normalize
 from retrieval.text.answer_types import asked
@@ -195,10 +196,12 @@ def rank(
         covered += weight * scorer.contains(term, docs)
     scores = in_context(index, query.terms, top)
     asks = asked(query.text)
+    texts = [index.passage_text(t.passage) if query.proper or asks else "" for t in top]
+    if asks is not None and asks.phrase:
+        _unask(index, query, asks.phrase, top, texts, scores, covered)
     candidates = []
-    for scored, own, cover in zip(top, scores, covered, strict=True):
+    for scored, own, cover, text in zip(top, scores, covered, texts, strict=True):
         coverage = float(cover / total) if total else 0.0
-        text = index.passage_text(scored.passage) if query.proper or asks else ""
         score = own + case_bonus(index.analyzer, text, query.proper, query.weights)
         if asks is not None:
             coverage_with_answer = answer_coverage(
@@ -211,6 +214,40 @@ def rank(
         )
     candidates.sort(key=lambda c: (-c.score, c.passage))
     return candidates
+
+
+def _unask(
+    index: CorpusIndex,
+    query: Query,
+    phrase: str,
+    top: Sequence[Scored],
+    texts: Sequence[str],
+    scores: list[float],
+    covered: np.ndarray,
+) -> None:
+    """Scores and coverage of the passages that ask the question's own ``phrase``, without it.
+
+    "Decide how much he must pay" matches the "much" of "how much did he pay?" but asks
+    the same thing; in such a passage the phrase's words are the question's frame, not
+    its content, and count for nothing.
+    """
+    frame = set(index.analyzer.word_terms(phrase.split())) & set(query.weights)
+    if not frame:
+        return
+    found = re.compile(rf"\b{re.escape(phrase)}\b", re.IGNORECASE)
+    asking = [n for n, text in enumerate(texts) if found.search(text)]
+    if not asking:
+        return
+    rest = tuple(t for t in query.terms if t not in frame)
+    own = group_scores(index.scorer, rest, [[top[n].passage] for n in asking])
+    rescored = in_context(
+        index, rest, [Scored(top[n].passage, float(s)) for n, s in zip(asking, own, strict=True)]
+    )
+    docs = np.array([top[n].passage for n in asking], dtype=np.int64)
+    for n, score in zip(asking, rescored, strict=True):
+        scores[n] = score
+    for term in frame:
+        covered[asking] -= query.weights[term] * index.scorer.contains(term, docs)
 
 
 def passage_sources(

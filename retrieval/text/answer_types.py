@@ -19,6 +19,7 @@ from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass
 
 from retrieval.text.analysis import WORD, Analyzer, fold
+from retrieval.text.sentences import sentence_spans
 
 
 class AnswerType(enum.Enum):
@@ -87,10 +88,12 @@ _FILLER = frozenset("kind type sort of the a an two three other first last".spli
 
 @dataclass(frozen=True)
 class Asked:
-    """What a question asks for, and the noun that names it ("judge" in "which judge")."""
+    """What a question asks for, the noun that names it ("judge" in "which judge"),
+    and the words that ask it when a statement can embed them ("how much")."""
 
     kind: AnswerType
     noun: str | None = None
+    phrase: str | None = None
 
 
 def asked(question: str) -> Asked | None:
@@ -104,6 +107,8 @@ def asked(question: str) -> Asked | None:
         following = words[at + 1 : at + 5]
         if word == "how":
             kind = _how(following)
+            if kind is AnswerType.NUMBER:
+                return Asked(kind, phrase=f"how {following[0]}")
             return Asked(kind) if kind else None
         return _what(following)
     return None
@@ -233,14 +238,20 @@ def answer_candidates(
     analyzer: Analyzer,
     question_terms: Container[str],
     noun: str | None = None,
+    phrase: str | None = None,
 ) -> list[tuple[int, int]]:
     """Candidate spans of ``text`` that are not just the question's own words.
+
+    A sentence that holds the question's own ``phrase`` ("decide how much he must
+    pay") asks what the question asks, so its candidates answer something else.
 
     With a ``noun`` ("judge" in "which judge"), a name counts only beside it, as
     news and reference prose give a role with its holder ("Judge Maya Gamble",
     "Nordheimer, the judge"); a name elsewhere answers some other question.
     """
     spans = candidate_spans(text, kind)
+    if phrase and spans:
+        spans = _outside_asking(text, spans, phrase)
     if own_words(kind) and spans:
         folded = fold(text)
         spans = [
@@ -253,6 +264,16 @@ def answer_candidates(
     term = analyzer.term(noun)
     marks = [(t.start, t.end) for t in analyzer.tokens(text) if t.term == term]
     return [span for span in spans if any(_beside(text, span, mark) for mark in marks)]
+
+
+def _outside_asking(text: str, spans: list[tuple[int, int]], phrase: str) -> list[tuple[int, int]]:
+    """The spans that lie in no sentence holding ``phrase``."""
+    found = re.compile(rf"\b{re.escape(phrase)}\b", re.IGNORECASE)
+    at = [m.start() for m in found.finditer(text)]
+    if not at:
+        return spans
+    asking = [(s, e) for s, e in sentence_spans(text) if any(s <= a < e for a in at)]
+    return [span for span in spans if not any(s <= span[0] < e for s, e in asking)]
 
 
 def span_terms(analyzer: Analyzer, folded: str, start: int, end: int) -> list[str]:
