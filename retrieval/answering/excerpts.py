@@ -210,6 +210,14 @@ def _window(
         j += 1
     while i > 0 and _run_len(spans, i - 1, j) <= target:
         i -= 1
+    # Past the target, up to the limit, only a sentence with some of the question's words.
+    while True:
+        if j + 1 < len(spans) and terms[j + 1] and _run_len(spans, i, j + 1) <= limit:
+            j += 1
+        elif i > 0 and terms[i - 1] and _run_len(spans, i - 1, j) <= limit:
+            i -= 1
+        else:
+            break
     start, end = spans[i][0], spans[j][1]
     return _Body(start, end, i > 0, j < len(spans) - 1, text[start:end])
 

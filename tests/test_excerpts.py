@@ -1,0 +1,43 @@
+"""Excerpt windows: the best sentences, filled to the target, past it only for the question."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.answering.excerpts import make_excerpt
+from retrieval.text.analysis import Analyzer
+from retrieval.text.passages import Passage
+
+ANALYZER = Analyzer()
+FIRST = "The harbour board met on Monday to set the winter ferry schedule for the island."
+SECOND = "Its chair said the ferry would stop there twice a day until the spring thaw."
+OTHER = "Fishermen on the quay mended their nets and watched the gulls circle overhead."
+
+
+def excerpt(paragraph: str, question: str, target: int, limit: int) -> str:
+    weights = {t.term: 1.0 for t in ANALYZER.tokens(question)}
+    passage = Passage("a1", 0, 0, len(paragraph))
+    return make_excerpt(paragraph, passage, weights, ANALYZER, target, limit).text
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "holds", "leaves_out"),
+    [
+        # The next sentence holds "ferry": past the target, it is taken in.
+        (f"{FIRST} {SECOND} {OTHER}", SECOND, OTHER),
+        # The sentence before holds it: taken in from the front.
+        (f"{OTHER} {SECOND} {FIRST}", SECOND, OTHER),
+    ],
+    ids=["after", "before"],
+)
+def test_past_the_target_only_sentences_with_the_questions_words(
+    paragraph: str, holds: str, leaves_out: str
+) -> None:
+    text = excerpt(paragraph, "winter ferry schedule", 100, 170)
+    assert FIRST in text and holds in text and leaves_out not in text
+    assert len(text) <= 170
+
+
+def test_a_neighbour_without_the_questions_words_waits_for_room_under_the_target() -> None:
+    text = excerpt(f"{FIRST} {OTHER} {SECOND}", "winter schedule", 100, 170)
+    assert text == f"{FIRST}…"
