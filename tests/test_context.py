@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.answering.context import paragraph_of
+from retrieval.answering.context import in_context, paragraph_of
+from retrieval.answering.query import analyze_query
 from retrieval.index.grouped import group_scores
+from retrieval.index.scoring import Scored
 from retrieval.retriever import Retriever
 from retrieval.settings import load_settings
 from tests.test_scoring import ours, random_corpus, reference
@@ -83,3 +85,63 @@ def test_an_excerpt_runs_on_into_the_rest_of_its_paragraph(tmp_path: Path) -> No
     excerpts = [r.excerpt for r in answer.results]
     assert len(excerpts) == len(set(excerpts))
     assert sum("carrying oil" in e for e in excerpts) == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        (
+            "When did Nikola Tesla emigrate to the United States?",
+            [("nikola", "tesla"), ("unit", "state")],
+        ),
+        ("Did Alex Jones pay?", [("alex", "jone")]),
+        # The question's first word is no part of a name; a comma ends one.
+        ("Tesla emigrated when?", []),
+        ("What did Ford, Kelly and Nunziata say?", []),
+        ("Who spoke after Kelly?", []),
+    ],
+)
+def test_a_question_reads_each_name_of_several_words(
+    tmp_path: Path, question: str, names: list[tuple[str, ...]]
+) -> None:
+    index = lighthouse(tmp_path).index
+    query = analyze_query(question, index.analyzer, index.scorer, fuzzy=False)
+    assert list(query.names) == names
+
+
+TESLA = {
+    "museum": "The Nikola Tesla Museum in Belgrade keeps the letters Tesla wrote in the "
+    "United States.",
+    "emigrated": "Tesla emigrated to the United States in 1884 to work for Edison.",
+    "coils": "Tesla built coils in his laboratory in New York, and Tesla patented them.",
+    "painter": "The painter Nikola Petrov showed his work in Belgrade last spring.",
+    "harbour": "Fishing boats returned to the harbour early because of the storm.",
+    "bakery": "A new bakery opened on the main street, selling bread and pastries.",
+    "library": "The library reopened with a new reading room and a garden.",
+    "ferry": "The ferry to the island runs twice a day in summer.",
+}
+
+
+def test_a_name_of_several_words_scores_as_its_best_part(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in TESLA.items():
+        (corpus / f"{name}.md").write_text(f"---\ntitle: {name}\n---\n{text}\n")
+    settings = load_settings().with_paths(corpus=corpus, index=tmp_path / "index")
+    index = Retriever.from_settings(settings).index
+    top = index.scorer.top(["nikola", "tesla", "emigr"], 10)
+    assert len(top) == 4  # the passages with Nikola, Tesla or emigrated
+
+    def alone(terms: list[str]) -> list[float]:
+        """The passages' scores in context, for these terms only."""
+        own = group_scores(index.scorer, terms, [[t.passage] for t in top])
+        return in_context(
+            index, terms, [Scored(t.passage, float(s)) for t, s in zip(top, own, strict=True)]
+        )
+
+    named = in_context(index, ["nikola", "tesla", "emigr"], top, [("nikola", "tesla")])
+    parts = [alone([t, "emigr"]) for t in ("nikola", "tesla")]
+    # "Nikola Tesla" in the museum counts as its rarer word, not as both.
+    assert named == pytest.approx([max(a, b) for a, b in zip(*parts, strict=True)])
+    plain = in_context(index, ["nikola", "tesla", "emigr"], top)
+    assert sum(x != pytest.approx(y) for x, y in zip(named, plain, strict=True)) == 1

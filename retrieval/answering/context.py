@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from retrieval.index.corpus_index import CorpusIndex
 from retrieval.index.grouped import group_scores
-from retrieval.index.scoring import Scored
+from retrieval.index.scoring import FloatArray, Scored
 from retrieval.text.passages import Passage
 
 # The passage's own share, fixed a priori: neither it nor its paragraph is
@@ -70,12 +72,48 @@ def _passage(index: CorpusIndex, passage: int, known: dict[int, Passage]) -> Pas
     return found
 
 
-def in_context(index: CorpusIndex, terms: Sequence[str], top: Sequence[Scored]) -> list[float]:
-    """Each passage's score interpolated with its paragraph's."""
+def in_context(
+    index: CorpusIndex,
+    terms: Sequence[str],
+    top: Sequence[Scored],
+    names: Sequence[Sequence[str]] = (),
+) -> list[float]:
+    """Each passage's score interpolated with its paragraph's.
+
+    Each of ``names`` (the terms of a name of several words) scores as one term, its
+    best-scoring part's: "Nikola Tesla" is one person, whom an article calls "Tesla"
+    after its first mention, so the passage with that first mention is not worth
+    more for holding both words.
+    """
     known: dict[int, Passage] = {}
     groups = [paragraph_of(index, t.passage, known) for t in top]
-    whole = group_scores(index.scorer, terms, groups)
+    names = [name for name in names if len(name) > 1 and all(t in terms for t in name)]
+    if names:
+        own, whole = _named_scores(index, terms, [[t.passage] for t in top], groups, names)
+    else:
+        own = np.array([t.score for t in top], dtype=np.float64)
+        whole = group_scores(index.scorer, terms, groups)
     return [
-        t.score if len(group) == 1 else PASSAGE_SHARE * t.score + (1 - PASSAGE_SHARE) * float(para)
-        for t, group, para in zip(top, groups, whole, strict=True)
+        float(mine) if len(group) == 1 else PASSAGE_SHARE * mine + (1 - PASSAGE_SHARE) * para
+        for mine, group, para in zip(own, groups, whole, strict=True)
     ]
+
+
+def _named_scores(
+    index: CorpusIndex,
+    terms: Sequence[str],
+    passages: Sequence[Sequence[int]],
+    paragraphs: Sequence[Sequence[int]],
+    names: Sequence[Sequence[str]],
+) -> tuple[FloatArray, FloatArray]:
+    """Passage and paragraph scores with each name's terms scored as their best part."""
+    named = {t for name in names for t in name}
+    rest = [t for t in terms if t not in named]
+    scored = []
+    for groups in (passages, paragraphs):
+        total = group_scores(index.scorer, rest, groups)
+        for name in names:
+            parts = [group_scores(index.scorer, [t] * terms.count(t), groups) for t in name]
+            total += np.max(parts, axis=0)
+        scored.append(total)
+    return scored[0], scored[1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 import string
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from retrieval.errors import QuestionTooLong
@@ -85,6 +85,8 @@ class Query:
     lone_word: str | None = None
     # Whether the question is about its asker or the bot ("how do I…", "your…").
     about_the_asker: bool = False
+    # The terms of each name of several words the question writes ("Nikola Tesla").
+    names: tuple[tuple[str, ...], ...] = ()
 
 
 def check_question(question: str, limit: int) -> None:
@@ -116,9 +118,14 @@ def analyze_query(
     terms: list[str] = []
     corrected: dict[str, str] = {}
     proper: set[str] = set()
-    words = [m.group() for m in WORD.finditer(text)]
+    matches = list(WORD.finditer(text))
+    words = [m.group() for m in matches]
     said = [w for w in words if not (len(w) <= MAX_CORRECTED_LENGTH and is_letter_run(w))]
+    names: list[tuple[str, ...]] = []
+    name: list[str] = []
     for position, word in enumerate(words):
+        if not _continues_name(text, matches, position):
+            _end_name(name, names)
         plain = normalize(word)
         following = normalize(words[position + 1]) if position + 1 < len(words) else ""
         if plain in QUESTION_FRAME or (plain in _REQUEST_VERBS and following in _REQUEST_OBJECTS):
@@ -148,6 +155,8 @@ def analyze_query(
         terms.append(term)
         if capitalised:
             proper.add(term)
+            name.append(term)
+    _end_name(name, names)
     n = scorer.size
     # A word no passage has counts as the rarest known word: in a small corpus
     # it is as often a paraphrase as a sign that the question is off-topic.
@@ -155,7 +164,38 @@ def analyze_query(
     unknown = tuple(t for t in weights if not scorer.has_term(t))
     lone = said[0] if said and len({normalize(w) for w in said}) == 1 else None
     asker = about_the_asker(text)
-    return Query(text, tuple(terms), weights, unknown, corrected, frozenset(proper), lone, asker)
+    return Query(
+        text,
+        tuple(terms),
+        weights,
+        unknown,
+        corrected,
+        frozenset(proper),
+        lone,
+        asker,
+        tuple(names),
+    )
+
+
+def _continues_name(text: str, words: Sequence[re.Match[str]], position: int) -> bool:
+    """Whether a word is capitalised and follows a capitalised word with only a space between."""
+    if position < 2:
+        return False  # The first word is capitalised as the question's start.
+    word, before = words[position], words[position - 1]
+    return (
+        word.group()[:1].isupper()
+        and before.group()[:1].isupper()
+        and word.group() != "I"
+        and text[before.end() : word.start()].isspace()
+    )
+
+
+def _end_name(name: list[str], names: list[tuple[str, ...]]) -> None:
+    """Keep the name read so far if it has several terms, and start the next."""
+    distinct = tuple(dict.fromkeys(name))
+    if len(distinct) > 1:
+        names.append(distinct)
+    name.clear()
 
 
 def about_the_asker(text: str) -> bool:

@@ -194,7 +194,7 @@ def rank(
     covered = np.zeros(len(docs), dtype=np.float64)
     for term, weight in query.weights.items():
         covered += weight * scorer.contains(term, docs)
-    scores = in_context(index, query.terms, top)
+    scores = in_context(index, query.terms, top, query.names)
     asks = asked(query.text)
     texts = [index.passage_text(t.passage) if query.proper or asks else "" for t in top]
     if asks is not None and asks.phrase:
@@ -240,9 +240,8 @@ def _unask(
         return
     rest = tuple(t for t in query.terms if t not in frame)
     own = group_scores(index.scorer, rest, [[top[n].passage] for n in asking])
-    rescored = in_context(
-        index, rest, [Scored(top[n].passage, float(s)) for n, s in zip(asking, own, strict=True)]
-    )
+    again = [Scored(top[n].passage, float(s)) for n, s in zip(asking, own, strict=True)]
+    rescored = in_context(index, rest, again, query.names)
     docs = np.array([top[n].passage for n in asking], dtype=np.int64)
     for n, score in zip(asking, rescored, strict=True):
         scores[n] = score
