@@ -9,7 +9,14 @@ import pytest
 from retrieval.retriever import Retriever
 from retrieval.settings import load_settings
 from retrieval.text.analysis import Analyzer
-from retrieval.text.answer_types import AnswerType, Asked, answer_candidates, asked, asked_type
+from retrieval.text.answer_types import (
+    AnswerType,
+    Asked,
+    answer_candidates,
+    asked,
+    asked_type,
+    candidate_spans,
+)
 
 
 @pytest.mark.parametrize(
@@ -55,6 +62,11 @@ def test_a_question_says_what_it_asks_for(question: str, kind: AnswerType | None
         ("Which team won the game?", Asked(AnswerType.PERSON)),
         ("Which city hosted the game?", Asked(AnswerType.PLACE)),
         ("Who won the game?", Asked(AnswerType.PERSON)),
+        # "Who is the judge" asks for the person given the title.
+        ("Who is the lawyer for the parents?", Asked(AnswerType.PERSON, "lawyer")),
+        ("Who was the judge?", Asked(AnswerType.PERSON, "judge")),
+        ("Who is the team's best player?", Asked(AnswerType.PERSON)),
+        ("Who told the judge?", Asked(AnswerType.PERSON)),
     ],
 )
 def test_a_title_the_question_asks_about_is_kept(question: str, expected: Asked) -> None:
@@ -65,14 +77,31 @@ def test_a_name_answers_a_title_only_beside_it() -> None:
     text = (
         "Lawyers for Ford and Lisi asked the court for a ruling. Judge Ian Nordheimer will "
         "rule next week. The judge, Maya Gamble, said no. A judge in Ottawa met the lawyers "
-        "of Mark Bankston."
+        "of Mark Bankston. Later Tom Reed, a judge since 2001, agreed. After a call to Jones' "
+        "office, the judge left."
     )
     analyzer = Analyzer()
     terms = set(analyzer.terms("Which judge will rule?"))
     found = answer_candidates(text, AnswerType.PERSON, analyzer, terms, "judge")
-    assert [text[s:e] for s, e in found] == ["Ian Nordheimer", "Maya Gamble", "Ottawa"]
+    # A title before the name, or a name and its role set apart by commas; not a
+    # place the judge is in, nor a name owning something beside the judge.
+    assert [text[s:e] for s, e in found] == ["Ian Nordheimer", "Maya Gamble", "Tom Reed"]
     anywhere = answer_candidates(text, AnswerType.PERSON, analyzer, terms)
-    assert [text[s:e] for s, e in anywhere][:2] == ["Ford", "Lisi"] and len(anywhere) == 6
+    assert [text[s:e] for s, e in anywhere][:2] == ["Ford", "Lisi"] and len(anywhere) == 8
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # A full stop after a name ends it: the next sentence's name is another.
+        ("It was met by Mark Bankston. Then Tom Reed spoke.", ["Mark Bankston", "Tom Reed"]),
+        # Dots of initials and short abbreviations stay inside the name.
+        ("It went to the U.S. Supreme Court in St. Louis.", ["U.S. Supreme Court", "St. Louis"]),
+        ("A talk by J. R. Smith of Apple Inc. and others.", ["J. R. Smith of Apple Inc."]),
+    ],
+)
+def test_names_end_where_their_sentence_does(text: str, names: list[str]) -> None:
+    assert [text[s:e] for s, e in candidate_spans(text, AnswerType.PERSON)] == names
 
 
 TEXT = (

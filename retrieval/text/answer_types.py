@@ -102,6 +102,8 @@ def asked(question: str) -> Asked | None:
     for at, word in enumerate(words):
         if word not in _WH:
             continue
+        if word == "who":
+            return Asked(AnswerType.PERSON, _role(words[at + 1 : at + 4]))
         if word in _SIMPLE:
             return Asked(_SIMPLE[word])
         following = words[at + 1 : at + 5]
@@ -118,6 +120,13 @@ def asked_type(question: str) -> AnswerType | None:
     """The type of answer a question asks for (see ``asked``)."""
     found = asked(question)
     return found.kind if found else None
+
+
+def _role(following: list[str]) -> str | None:
+    """The title in "who is the judge …": the person asked for is the one given it."""
+    if len(following) == 3 and following[0] in _COPULAS and following[1] == "the":
+        return following[2] if following[2] in _TITLES else None
+    return None
 
 
 def _how(following: list[str]) -> AnswerType | None:
@@ -182,9 +191,12 @@ _NUMBER = re.compile(
 )
 # A capitalised word that does not start a sentence (or an acronym anywhere), with
 # the capitalised words and linking "of"/"de" that continue it: a name.
+# A capitalised word of a name: dots inside it ("U.S.") or after a short one ("St.",
+# "J."), never the full stop after a longer word, where a sentence ends.
+_NAME_WORD = r"[A-Z](?:[\w'’-]|\.(?=\w))*(?:(?<![\w'’-]{4})\.)?"
 _NAME = re.compile(
-    r"\b(?=[A-Z])(?:(?<=[a-z0-9,;:)] )[A-Z][\w'’.-]*"
-    r"(?:\s+(?:(?:of|de|la|von|van|the)\s+)?[A-Z][\w'’.-]*)*|[A-Z]{2,}\b)"
+    rf"\b(?=[A-Z])(?:(?<=[a-z0-9,;:)] ){_NAME_WORD}"
+    rf"(?:\s+(?:(?:of|de|la|von|van|the)\s+)?{_NAME_WORD})*|[A-Z]{{2,}}\b)"
 )
 _REASON = re.compile(
     r"\b(?=[bdostcfi])(?:because|due to|owing to|so that|in order to|as a result of|thanks to"
@@ -284,14 +296,21 @@ def span_terms(analyzer: Analyzer, folded: str, start: int, end: int) -> list[st
 # How many words may stand between a role and the name it is given ("the judge in
 # the case, Maya Gamble"): the length of a short phrase.
 _BESIDE_WORDS = 3
+# A role written before its holder: "Judge Maya Gamble", "the lawyer in the case,
+# Mark Bankston" (a phrase, then the comma of apposition).
+_ROLE_THEN_NAME = re.compile(rf"\s*|(?:\s+[\w'’-]+){{0,{_BESIDE_WORDS}}}\s*,\s*")
+# A holder written before their role: "Maya Gamble, the judge", "Mark Bankston, a
+# lawyer for": the comma of apposition, then a few words. Not "Jones' lawyer".
+_NAME_THEN_ROLE = re.compile(rf"\s*,(?:\s*[\w'’-]+){{0,{_BESIDE_WORDS}}}\s*")
 
 
 def _beside(text: str, span: tuple[int, int], mark: tuple[int, int]) -> bool:
-    """Whether a candidate span and a noun's span are within a short phrase of each other."""
+    """Whether a candidate name is the one a role noun is given, in apposition or as a title."""
     if span[0] < mark[1] and mark[0] < span[1]:
         return True
-    gap = text[span[1] : mark[0]] if span[1] <= mark[0] else text[mark[1] : span[0]]
-    return not re.search(r"[.!?;]", gap) and len(WORD.findall(gap)) <= _BESIDE_WORDS
+    if mark[1] <= span[0]:
+        return bool(_ROLE_THEN_NAME.fullmatch(text, mark[1], span[0]))
+    return bool(_NAME_THEN_ROLE.fullmatch(text, span[1], mark[0]))
 
 
 def holding_candidates(
