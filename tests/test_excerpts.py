@@ -6,6 +6,7 @@ import pytest
 
 from retrieval.answering.excerpts import make_excerpt
 from retrieval.text.analysis import Analyzer
+from retrieval.text.answer_types import asked
 from retrieval.text.passages import Passage
 
 ANALYZER = Analyzer()
@@ -41,3 +42,32 @@ def test_past_the_target_only_sentences_with_the_questions_words(
 def test_a_neighbour_without_the_questions_words_waits_for_room_under_the_target() -> None:
     text = excerpt(f"{FIRST} {OTHER} {SECOND}", "winter schedule", 100, 170)
     assert text == f"{FIRST}…"
+
+
+# One sentence longer than any excerpt: the date it gives stands at its start, the
+# question's words in its middle.
+LONG = (
+    "In March 1896, after hearing news of the new rays from abroad, the inventor began "
+    "experiments with imaging bones, building a tube of his own design that had no target "
+    "electrode and that ran from the output of his coil, which he had improved over the "
+    "winter in a workshop on the fifth floor of a building in the south of the city."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "holds", "leaves_out"),
+    [
+        # Asked when, the window moves to take in the date with the question's words.
+        ("When did the inventor begin experiments with imaging bones?", "March 1896", "city"),
+        # Asked for no date, it stays centred on the question's words.
+        ("Did the inventor begin experiments with imaging bones?", "inventor", "March 1896"),
+    ],
+)
+def test_a_cut_sentence_keeps_the_answer_of_the_asked_type(
+    question: str, holds: str, leaves_out: str
+) -> None:
+    weights = {t.term: 1.0 for t in ANALYZER.tokens(question)}
+    passage = Passage("a1", 0, 0, len(LONG))
+    text = make_excerpt(LONG, passage, weights, ANALYZER, 120, 160, asked(question)).text
+    assert holds in text and leaves_out not in text
+    assert len(text) <= 160 and text.strip("…") in LONG

@@ -203,7 +203,7 @@ def _window(
             if touches and (best is None or key > best):
                 best, best_run = key, (i, j)
     if best is None:
-        return _cut_sentence(text, spans, terms, inside, weights, analyzer, target)
+        return _cut_sentence(text, spans, terms, inside, weights, analyzer, target, asked)
     i, j = best_run
     # Fill what room is left up to the target with following, then preceding, sentences.
     while j + 1 < len(spans) and _run_len(spans, i, j + 1) <= target:
@@ -259,22 +259,52 @@ def _cut_sentence(
     weights: Mapping[str, float],
     analyzer: Analyzer,
     budget: int,
+    asked: Asked | None = None,
 ) -> _Body:
-    """A window of words from the best sentence of the passage, centred on its matching words."""
+    """A window of words from the best sentence of the passage.
+
+    The window is scored as a run of sentences is: the question's words it holds, and a
+    candidate answer of the asked type. Of equal windows, the one centred on the
+    question's words is taken.
+    """
     scores = [fsum(weights[t] for t in found) for found in terms]
     candidates = [n for n in range(len(spans)) if inside[n]] or list(range(len(spans)))
     best = max(candidates, key=lambda n: scores[n]) if spans else 0
     start, end = spans[best] if spans else (0, len(text))
     sentence = text[start:end]
-    marks = [m.start() for m in re.finditer(r"\w+", sentence)]
     room = budget - 2
-    hits = [t.start for t in analyzer.tokens(sentence) if weights.get(t.term, 0) > 0]
+    tokens = [t for t in analyzer.tokens(sentence) if weights.get(t.term, 0) > 0]
+    hits = [t.start for t in tokens]
     centre = (hits[0] + hits[-1]) // 2 if hits else 0
-    left = max(0, min(centre - room // 2, len(sentence) - room))
-    left = max((m for m in marks if m <= left), default=0)
+    centred = max(0, min(centre - room // 2, len(sentence) - room))
+    answers = _answers_in(sentence, weights, analyzer, asked)
+    total = fsum(weights.values())
+    slot = total / len(weights) if weights else 0.0
+    chosen: tuple[float, int, int] | None = None
+    for mark in re.finditer(r"\w+", sentence):
+        left = mark.start()
+        piece = _cut_words(sentence[left:], room)
+        right = left + len(piece)
+        held = {t.term for t in tokens if left <= t.start and t.end <= right}
+        score = fsum(weights[t] for t in held)
+        if any(left <= a and b <= right for a, b in answers):
+            score += slot * score / total if total else 0.0
+        key = (score, -abs(left - centred), -left)
+        if chosen is None or key > chosen:
+            chosen = key
+    left = 0 if chosen is None else -chosen[2]
     piece = _cut_words(sentence[left:], room)
     begin = start + left
     return _Body(begin, begin + len(piece), begin > 0, begin + len(piece) < len(text), piece)
+
+
+def _answers_in(
+    sentence: str, weights: Mapping[str, float], analyzer: Analyzer, asked: Asked | None
+) -> list[tuple[int, int]]:
+    """Spans of candidate answers of the asked type in a sentence."""
+    if asked is None:
+        return []
+    return answer_candidates(sentence, asked.kind, analyzer, weights, asked.noun, asked.phrase)
 
 
 def _cut_words(text: str, limit: int) -> str:
