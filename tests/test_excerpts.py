@@ -71,3 +71,32 @@ def test_a_cut_sentence_keeps_the_answer_of_the_asked_type(
     text = make_excerpt(LONG, passage, weights, ANALYZER, 120, 160, asked(question)).text
     assert holds in text and leaves_out not in text
     assert len(text) <= 160 and text.strip("…") in LONG
+
+
+FERRY = (
+    "The ferry left the harbour at dawn with forty passengers on board. "
+    "Gulls followed it out past the breakwater and the old lighthouse. "
+    "The sea was calm and the sky was clear all the way across the bay. "
+    "The captain said the ferry crossing to the island took ninety minutes that day."
+)
+
+
+@pytest.mark.parametrize(
+    ("anywhere", "holds"),
+    [
+        # The best sentences of the paragraph, wherever they are.
+        (True, "ninety minutes"),
+        # The paragraph already quoted from: some of the passage itself.
+        (False, "forty passengers"),
+    ],
+)
+def test_an_excerpt_is_the_best_of_its_paragraph_unless_quoted(anywhere: bool, holds: str) -> None:
+    question = "How long did the ferry crossing to the island take?"
+    weights = {t.term: 1.0 for t in ANALYZER.tokens(question)}
+    # The passage is the paragraph's first sentence.
+    passage = Passage("a1", 0, 0, FERRY.index(" Gulls"))
+    found = make_excerpt(
+        FERRY, passage, weights, ANALYZER, 100, 120, asked(question), None, anywhere
+    )
+    text = found.text
+    assert holds in text and len(text) <= 120

@@ -59,8 +59,12 @@ def make_excerpt(
     max_chars: int = 400,
     asked: Asked | None = None,
     shown: ShownText | None = None,
+    anywhere: bool = True,
 ) -> Excerpt:
     """The best part of a passage for a question: about target_chars, never over max_chars.
+
+    The excerpt may be the best part of the passage's whole paragraph; with ``anywhere``
+    false (the paragraph is already quoted from), it takes in some of the passage.
 
     With ``shown``, the sentences already shown count for nothing, so the excerpt moves
     on to the rest of the paragraph; ``Excerpt.new`` and ``Excerpt.relevant`` say what
@@ -71,13 +75,21 @@ def make_excerpt(
     lo, hi = paragraph_around(article_text, passage.start, passage.end)
     text = article_text[lo:hi]
     focus = (passage.start - lo, passage.end - lo)
-    body = _window(text, focus, weights, analyzer, target_chars, max_chars, asked, shown)
+    body = _window(text, focus, weights, analyzer, target_chars, max_chars, asked, shown, anywhere)
     lead = ""
     if passage.speaker and _surname(passage.speaker) not in body.text:
         # Make room for the words that name the speaker, then choose again.
         room = _lead_room(max_chars)
         body = _window(
-            text, focus, weights, analyzer, target_chars - room, max_chars - room, asked, shown
+            text,
+            focus,
+            weights,
+            analyzer,
+            target_chars - room,
+            max_chars - room,
+            asked,
+            shown,
+            anywhere,
         )
         lead = _attribution(article_text, passage, lo + body.start, room)
     quoted = body.render(text)
@@ -167,11 +179,14 @@ def _window(
     limit: int,
     asked: Asked | None = None,
     shown: ShownText | None = None,
+    anywhere: bool = True,
 ) -> _Body:
     """The text whole if it fits, else the best run of sentences, else a cut sentence.
 
-    A run must take in some of ``focus`` (the passage within its paragraph). A sentence
-    in ``shown`` adds nothing to a run; a run with a sentence not shown comes first.
+    The best run may lie anywhere in the text, as long as a run taking in some of
+    ``focus`` (the passage within its paragraph) fits at all; without ``anywhere`` it
+    must take some in. A sentence in ``shown`` adds nothing
+    to a run; a run with a sentence not shown comes first.
     """
     shown = shown or ShownText()
     if len(text) <= target:
@@ -187,6 +202,7 @@ def _window(
     answers = [a if new else 0.0 for a, new in zip(answers, fresh, strict=True)]
     best: tuple[bool, float, int, int] | None = None
     best_run = (0, 0)
+    focus_fits = False
     for i in range(len(spans)):
         seen: set[str] = set()
         touches = False
@@ -200,9 +216,10 @@ def _window(
             anew = anew or fresh[j]
             answer = max(answer, answers[j])
             key = (anew, fsum(weights[t] for t in seen) + answer, -(j - i), -i)
-            if touches and (best is None or key > best):
+            focus_fits = focus_fits or touches
+            if (touches or anywhere) and (best is None or key > best):
                 best, best_run = key, (i, j)
-    if best is None:
+    if not focus_fits:
         return _cut_sentence(text, spans, terms, inside, weights, analyzer, target, asked)
     i, j = best_run
     # Fill what room is left up to the target with following, then preceding, sentences.

@@ -10,7 +10,7 @@ import numpy as np
 
 from retrieval.answering.answer import Answer, Result
 from retrieval.answering.context import in_context
-from retrieval.answering.excerpts import ShownText, make_excerpt
+from retrieval.answering.excerpts import ShownText, make_excerpt, paragraph_around
 from retrieval.answering.query import (
     Query,
     analyze_query,
@@ -106,6 +106,7 @@ def search(
     # False: only a passage shown before, with new words none of which were asked for.
     relevant: list[bool] = []
     kept: list[tuple[set[str], set[str]]] = []
+    quoted: set[tuple[str, int]] = set()
     for candidate in candidates:
         if candidate.coverage < floor / 2:
             continue
@@ -120,6 +121,7 @@ def search(
             continue
         passage = index.passages[candidate.passage]
         article = index.article(passage.article_id)
+        paragraph = (article.id, paragraph_around(article.text, passage.start, passage.end)[0])
         excerpt = make_excerpt(
             article.text,
             passage,
@@ -129,6 +131,8 @@ def search(
             options.max_chars,
             asked(question),
             seen,
+            # A second passage of a paragraph already quoted shows its own part of it.
+            anywhere=paragraph not in quoted,
         )
         if not excerpt.new:
             continue
@@ -136,6 +140,7 @@ def search(
             # A passage cut from the same paragraph already shows these words.
             continue
         kept.append(fingerprint)
+        quoted.add(paragraph)
         result = Result(
             excerpt=excerpt.text,
             score=round(candidate.score, 6),
