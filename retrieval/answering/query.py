@@ -7,6 +7,7 @@ import re
 import string
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from retrieval.errors import QuestionTooLong
 from retrieval.index.scoring import BM25Scorer
@@ -87,6 +88,8 @@ class Query:
     about_the_asker: bool = False
     # The terms of each name of several words the question writes ("Nikola Tesla").
     names: tuple[tuple[str, ...], ...] = ()
+    # Its neighbouring terms, in order, but for those inside a name (scored whole).
+    pairs: tuple[tuple[str, str], ...] = ()
 
 
 def check_question(question: str, limit: int) -> None:
@@ -174,7 +177,13 @@ def analyze_query(
         lone,
         asker,
         tuple(names),
+        _pairs(terms, names),
     )
+
+
+def _pairs(terms: Sequence[str], names: Sequence[Sequence[str]]) -> tuple[tuple[str, str], ...]:
+    inside = {pair for name in names for pair in pairwise(name)}
+    return tuple((a, b) for a, b in pairwise(terms) if a != b and (a, b) not in inside)
 
 
 def _continues_name(text: str, words: Sequence[re.Match[str]], position: int) -> bool:

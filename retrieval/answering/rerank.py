@@ -11,7 +11,8 @@ only repeats the question does not answer it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from itertools import pairwise
 from math import fsum
 
 from retrieval.text.analysis import WORD, Analyzer, fold
@@ -20,6 +21,9 @@ from retrieval.text.sentences import sentence_spans
 
 CASE_WEIGHT = 1.0
 COVERAGE_WEIGHT = 2.0
+# What a passage holding every pair of the question's neighbouring words side by side
+# adds to its score, as a share: a phrase kept whole, as a bag of words can't tell.
+PHRASE_WEIGHT = 0.25
 
 
 def case_bonus(
@@ -31,6 +35,38 @@ def case_bonus(
     capitalised = (w for w in WORD.findall(fold(text)) if w[0].isupper())
     found = proper.intersection(analyzer.word_terms(capitalised))
     return CASE_WEIGHT * fsum(weights.get(term, 0.0) for term in found)
+
+
+def phrase_share(
+    analyzer: Analyzer,
+    text: str,
+    pairs: Sequence[tuple[str, str]],
+    weights: Mapping[str, float],
+    asked: Asked | None = None,
+) -> float:
+    """The weighted share of the question's pairs of neighbouring terms (``Query.pairs``)
+    that the text has side by side.
+
+    Asked for a type of answer, only the sentences holding a candidate count: one that
+    repeats the question's phrase without an answer does not answer it.
+    """
+    if not pairs:
+        return 0.0
+    if asked is None:
+        pieces = [text]
+    else:
+        candidates = answer_candidates(
+            text, asked.kind, analyzer, weights, asked.noun, asked.phrase
+        )
+        spans = sentence_spans(text)
+        holding = holding_candidates(spans, candidates)
+        pieces = [text[s:e] for (s, e), holds in zip(spans, holding, strict=True) if holds]
+    together: set[tuple[str, str]] = set()
+    for piece in pieces:
+        together.update(pairwise(t.term for t in analyzer.tokens(piece)))
+    total = fsum(weights[a] + weights[b] for a, b in pairs)
+    found = fsum(weights[a] + weights[b] for a, b in pairs if (a, b) in together)
+    return found / total if total else 0.0
 
 
 def with_coverage(score: float, coverage: float) -> float:

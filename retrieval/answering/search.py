@@ -19,7 +19,13 @@ from retrieval.answering.query import (
     searches_a_name,
     written_as_name,
 )
-from retrieval.answering.rerank import answer_coverage, case_bonus, with_coverage
+from retrieval.answering.rerank import (
+    PHRASE_WEIGHT,
+    answer_coverage,
+    case_bonus,
+    phrase_share,
+    with_coverage,
+)
 from retrieval.index.corpus_index import CorpusIndex
 from retrieval.index.filtering import Selection, select
 from retrieval.index.grouped import group_scores
@@ -201,7 +207,8 @@ def rank(
         covered += weight * scorer.contains(term, docs)
     scores = in_context(index, query.terms, top, query.names)
     asks = asked(query.text)
-    texts = [index.passage_text(t.passage) if query.proper or asks else "" for t in top]
+    pairs = query.pairs
+    texts = [index.passage_text(t.passage) if query.proper or asks or pairs else "" for t in top]
     if asks is not None and asks.phrase:
         _unask(index, query, asks.phrase, top, texts, scores, covered)
     candidates = []
@@ -214,9 +221,11 @@ def rank(
             )
         else:
             coverage_with_answer = coverage
-        candidates.append(
-            Candidate(scored.passage, with_coverage(score, coverage_with_answer), coverage)
-        )
+        score = with_coverage(score, coverage_with_answer)
+        if pairs:
+            share = phrase_share(index.analyzer, text, pairs, query.weights, asks)
+            score *= 1 + PHRASE_WEIGHT * share
+        candidates.append(Candidate(scored.passage, score, coverage))
     candidates.sort(key=lambda c: (-c.score, c.passage))
     return candidates
 

@@ -1,0 +1,73 @@
+"""Phrases: a passage holding the question's neighbouring words side by side ranks higher."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import retrieval.answering.rerank as rerank
+import retrieval.answering.search as search
+from retrieval.answering.query import analyze_query
+from retrieval.retriever import Retriever
+from retrieval.settings import load_settings
+
+ARTICLES = {
+    "together": "The harbour board said on Monday that the winter ferry schedule will change.",
+    "apart": "In winter the board will change the schedule and the ferry.",
+    "bakery": "A new bakery opened on the main street, selling bread and pastries.",
+    "library": "The library reopened with a new reading room and a garden for children.",
+    "boats": "Fishing boats returned to the harbour early because of the storm warning.",
+}
+
+
+def retriever(tmp_path: Path) -> Retriever:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in ARTICLES.items():
+        (corpus / f"{name}.md").write_text(f"---\ntitle: {name}\n---\n{text}\n")
+    settings = load_settings().with_paths(corpus=corpus, index=tmp_path / "index")
+    return Retriever.from_settings(settings)
+
+
+@pytest.mark.parametrize(
+    ("phrase_weight", "order"),
+    [
+        (rerank.PHRASE_WEIGHT, ["together", "apart"]),
+        # As a bag of words, the shorter passage wins.
+        (0.0, ["apart", "together"]),
+    ],
+)
+def test_the_questions_phrase_kept_whole_ranks_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, phrase_weight: float, order: list[str]
+) -> None:
+    monkeypatch.setattr(search, "PHRASE_WEIGHT", phrase_weight)
+    found = retriever(tmp_path).ask("Will the winter ferry schedule change?").results
+    assert [r.sources[0].title for r in found[:2]] == order
+
+
+@pytest.mark.parametrize(
+    ("question", "pairs"),
+    [
+        (
+            "Will the winter ferry schedule change?",
+            [
+                ("will", "winter"),
+                ("winter", "ferry"),
+                ("ferry", "schedule"),
+                ("schedule", "change"),
+            ],
+        ),
+        # Stop words are passed over.
+        ("Did the board of the harbour meet?", [("board", "harbour"), ("harbour", "meet")]),
+        # A name's own words are scored whole, not as a pair.
+        ("When did Harbour Board ferries sail?", [("Board", "ferries"), ("ferries", "sail")]),
+    ],
+)
+def test_a_question_keeps_its_neighbouring_terms(
+    tmp_path: Path, question: str, pairs: list[tuple[str, str]]
+) -> None:
+    index = retriever(tmp_path).index
+    query = analyze_query(question, index.analyzer, index.scorer, fuzzy=False)
+    term = index.analyzer.term
+    assert list(query.pairs) == [(term(a), term(b)) for a, b in pairs]
