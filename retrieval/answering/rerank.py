@@ -11,7 +11,7 @@ only repeats the question does not answer it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
 from math import fsum
 
@@ -39,31 +39,16 @@ def case_bonus(
 
 def phrase_share(
     analyzer: Analyzer,
-    text: str,
+    pieces: Iterable[str],
     pairs: Sequence[tuple[str, str]],
     weights: Mapping[str, float],
-    asked: Asked | None = None,
 ) -> float:
     """The weighted share of the question's pairs of neighbouring terms (``Query.pairs``)
-    that the text has side by side.
-
-    Asked for a type of answer, only the sentences holding a candidate count: one that
-    repeats the question's phrase without an answer does not answer it.
+    that some piece of text (a passage, or its sentences that could answer) has side by side.
     """
-    if not pairs:
-        return 0.0
-    if asked is None:
-        pieces = [text]
-    else:
-        candidates = answer_candidates(
-            text, asked.kind, analyzer, weights, asked.noun, asked.phrase
-        )
-        spans = sentence_spans(text)
-        holding = holding_candidates(spans, candidates)
-        pieces = [text[s:e] for (s, e), holds in zip(spans, holding, strict=True) if holds]
     together: set[tuple[str, str]] = set()
     for piece in pieces:
-        together.update(pairwise(t.term for t in analyzer.tokens(piece)))
+        together.update(pairwise(analyzer.word_terms(WORD.findall(fold(piece)))))
     total = fsum(weights[a] + weights[b] for a, b in pairs)
     found = fsum(weights[a] + weights[b] for a, b in pairs if (a, b) in together)
     return found / total if total else 0.0
@@ -74,28 +59,38 @@ def with_coverage(score: float, coverage: float) -> float:
     return score * (1 + COVERAGE_WEIGHT * coverage)
 
 
-def answer_share(
+def answer_sentences(
     analyzer: Analyzer, text: str, asked: Asked, weights: Mapping[str, float]
-) -> float:
-    """How much of the question the best sentence holding a candidate answer covers (0-1).
+) -> list[tuple[int, int]]:
+    """The spans of the sentences holding a candidate answer of the asked type.
 
-    Only a candidate of the asked type that is not the question's own words
-    counts, and only as much as its sentence is about the question: a name in
-    a sentence that shares nothing with the question answers nothing.
+    Only a candidate that is not the question's own words counts.
     """
-    total = fsum(weights.values())
-    if not total:
-        return 0.0
     candidates = answer_candidates(text, asked.kind, analyzer, weights, asked.noun, asked.phrase)
     if not candidates:
-        return 0.0
+        return []
     spans = sentence_spans(text)
     holding = holding_candidates(spans, candidates)
+    return [span for span, holds in zip(spans, holding, strict=True) if holds]
+
+
+def answer_share(
+    analyzer: Analyzer,
+    text: str,
+    sentences: Sequence[tuple[int, int]],
+    weights: Mapping[str, float],
+) -> float:
+    """How much of the question the best of the ``answer_sentences`` covers (0-1).
+
+    A candidate counts only as much as its sentence is about the question: a name
+    in a sentence that shares nothing with the question answers nothing.
+    """
+    total = fsum(weights.values())
+    if not total or not sentences:
+        return 0.0
     folded = fold(text)
     best = 0.0
-    for (start, end), holds in zip(spans, holding, strict=True):
-        if not holds:
-            continue
+    for start, end in sentences:
         found = set(span_terms(analyzer, folded, start, end)).intersection(weights)
         best = max(best, fsum(weights[t] for t in found))
         if len(found) == len(weights):
@@ -106,7 +101,7 @@ def answer_share(
 def answer_coverage(
     analyzer: Analyzer,
     text: str,
-    asked: Asked,
+    sentences: Sequence[tuple[int, int]],
     weights: Mapping[str, float],
     covered: float,
 ) -> float:
@@ -121,4 +116,4 @@ def answer_coverage(
     if not total:
         return 0.0
     slot = total / len(weights)
-    return (covered + slot * answer_share(analyzer, text, asked, weights)) / (total + slot)
+    return (covered + slot * answer_share(analyzer, text, sentences, weights)) / (total + slot)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+import numpy.typing as npt
 
 from retrieval.answering.answer import Answer, Result
 from retrieval.answering.context import in_context
@@ -22,6 +23,7 @@ from retrieval.answering.query import (
 from retrieval.answering.rerank import (
     PHRASE_WEIGHT,
     answer_coverage,
+    answer_sentences,
     case_bonus,
     phrase_share,
     with_coverage,
@@ -117,14 +119,15 @@ def search(
         if candidate.coverage < floor / 2:
             continue
         fingerprint = passage_fingerprint(index.passage_text(candidate.passage))
-        sources = passage_sources(index, candidate.passage, chosen)
         duplicate = near_duplicate(fingerprint, kept)
         if duplicate is not None:
+            sources = passage_sources(index, candidate.passage, chosen)
             merged = _merge_sources(results[duplicate].sources, sources)
             results[duplicate] = _with_sources(results[duplicate], merged)
             continue
         if sum(relevant) == options.top_k:
             continue
+        sources = passage_sources(index, candidate.passage, chosen)
         passage = index.passages[candidate.passage]
         article = index.article(passage.article_id)
         paragraph = (article.id, paragraph_around(article.text, passage.start, passage.end)[0])
@@ -203,27 +206,40 @@ def rank(
     docs = np.array([t.passage for t in top], dtype=np.int64)
     total = sum(query.weights.values())
     covered = np.zeros(len(docs), dtype=np.float64)
+    has: dict[str, npt.NDArray[np.bool_]] = {}
     for term, weight in query.weights.items():
-        covered += weight * scorer.contains(term, docs)
+        has[term] = scorer.contains(term, docs)
+        covered += weight * has[term]
     scores = in_context(index, query.terms, top, query.names)
     asks = asked(query.text)
     pairs = query.pairs
-    texts = [index.passage_text(t.passage) if query.proper or asks or pairs else "" for t in top]
+    # Only a passage with both words of some pair can hold it side by side.
+    paired = np.zeros(len(docs), dtype=bool)
+    for a, b in pairs:
+        paired |= has[a] & has[b]
+    texts = [
+        index.passage_text(t.passage) if query.proper or asks or pair else ""
+        for t, pair in zip(top, paired, strict=True)
+    ]
     if asks is not None and asks.phrase:
         _unask(index, query, asks.phrase, top, texts, scores, covered)
     candidates = []
-    for scored, own, cover, text in zip(top, scores, covered, texts, strict=True):
+    for scored, own, cover, text, pair in zip(top, scores, covered, texts, paired, strict=True):
         coverage = float(cover / total) if total else 0.0
         score = own + case_bonus(index.analyzer, text, query.proper, query.weights)
+        pieces = [text]
         if asks is not None:
-            coverage_with_answer = answer_coverage(
-                index.analyzer, text, asks, query.weights, float(cover)
+            sentences = answer_sentences(index.analyzer, text, asks, query.weights)
+            score = with_coverage(
+                score,
+                answer_coverage(index.analyzer, text, sentences, query.weights, float(cover)),
             )
+            # Asked for a type of answer, the question's phrase counts where one could be.
+            pieces = [text[start:end] for start, end in sentences]
         else:
-            coverage_with_answer = coverage
-        score = with_coverage(score, coverage_with_answer)
-        if pairs:
-            share = phrase_share(index.analyzer, text, pairs, query.weights, asks)
+            score = with_coverage(score, coverage)
+        if pair:
+            share = phrase_share(index.analyzer, pieces, pairs, query.weights)
             score *= 1 + PHRASE_WEIGHT * share
         candidates.append(Candidate(scored.passage, score, coverage))
     candidates.sort(key=lambda c: (-c.score, c.passage))
