@@ -59,8 +59,8 @@ def test_a_question_says_what_it_asks_for(question: str, kind: AnswerType | None
         ("Which judge is presiding over the trial?", Asked(AnswerType.PERSON, "judge")),
         ("What councillor urged Ford to step aside?", Asked(AnswerType.PERSON, "councillor")),
         # A class of things is not: any name may answer.
-        ("Which team won the game?", Asked(AnswerType.PERSON)),
-        ("Which city hosted the game?", Asked(AnswerType.PLACE)),
+        ("Which team won the game?", Asked(AnswerType.PERSON, frame="team")),
+        ("Which city hosted the game?", Asked(AnswerType.PLACE, frame="city")),
         ("Who won the game?", Asked(AnswerType.PERSON)),
         # "Who is the judge" asks for the person given the title.
         ("Who is the lawyer for the parents?", Asked(AnswerType.PERSON, "lawyer")),
@@ -220,6 +220,38 @@ def test_a_passage_that_asks_how_much_itself_loses_to_one_that_says(tmp_path: Pa
 def test_a_how_question_keeps_the_words_that_ask_it(question: str, phrase: str | None) -> None:
     found = asked(question)
     assert (found.phrase if found else None) == phrase
+
+
+@pytest.mark.parametrize(
+    ("question", "frame"),
+    [
+        ("In what year did the bridge reopen?", "year"),
+        ("How many children were killed?", "many"),
+        ("What percentage of voters backed him?", "percentage"),
+        # A title is the question's subject, not the name of a type.
+        ("Which judge will rule?", None),
+        ("When did the bridge reopen?", None),
+    ],
+)
+def test_the_word_naming_the_type_is_kept_apart(question: str, frame: str | None) -> None:
+    found = asked(question)
+    assert (found.frame if found else None) == frame
+
+
+def test_an_answer_of_the_type_covers_the_word_that_names_it(tmp_path: Path) -> None:
+    found = retriever(
+        tmp_path,
+        {
+            "names": "The harbour bridge reopened to traffic this year.",
+            "gives": "The harbour bridge reopened to traffic in 2010, the council said.",
+            # News says "year" often: it names the type asked for, not the subject.
+            "market": "The market had its best year yet, and plans a second hall next year.",
+            "school": "The school year starts in September for every pupil in town.",
+            **OTHERS,
+        },
+    )
+    year = found.ask("In what year did the harbour bridge reopen to traffic?").results
+    assert [r.sources[0].title for r in year[:2]] == ["gives", "names"]
 
 
 def test_a_sentence_asking_the_same_gives_no_candidate() -> None:

@@ -224,12 +224,19 @@ def rank(
     if asks is not None and asks.phrase:
         _unask(index, query, asks.phrase, top, texts, scores, covered)
     candidates = []
-    for scored, own, cover, text, pair in zip(top, scores, covered, texts, paired, strict=True):
+    frame = index.analyzer.term(asks.frame) if asks is not None and asks.frame else None
+    framed = has[frame] if frame in has else np.ones(len(docs), dtype=bool)
+    for scored, own, cover, text, pair, named in zip(
+        top, scores, covered, texts, paired, framed, strict=True
+    ):
         coverage = float(cover / total) if total else 0.0
         score = own + case_bonus(index.analyzer, text, query.proper, query.weights)
         pieces = [text]
         if asks is not None:
             sentences = answer_sentences(index.analyzer, text, asks, query.weights)
+            if sentences and not named and frame is not None:
+                # An answer of the type covers the word that names the type ("year").
+                cover = cover + query.weights[frame]
             score = with_coverage(
                 score,
                 answer_coverage(index.analyzer, text, sentences, query.weights, float(cover)),

@@ -94,6 +94,8 @@ class Asked:
     kind: AnswerType
     noun: str | None = None
     phrase: str | None = None
+    # The word naming the type of answer, not its subject: "year" in "what year".
+    frame: str | None = None
 
 
 def asked(question: str) -> Asked | None:
@@ -110,7 +112,7 @@ def asked(question: str) -> Asked | None:
         if word == "how":
             kind = _how(following)
             if kind is AnswerType.NUMBER:
-                return Asked(kind, phrase=f"how {following[0]}")
+                return Asked(kind, phrase=f"how {following[0]}", frame=following[0])
             return Asked(kind) if kind else None
         return _what(following)
     return None
@@ -154,7 +156,9 @@ def _what(following: list[str]) -> Asked | None:
             (_PERSON_NOUNS, AnswerType.PERSON),
         ):
             if word in nouns:
-                return Asked(kind, word if word in _TITLES else None)
+                if word in _TITLES:
+                    return Asked(kind, word)
+                return Asked(kind, frame=word)
         if word in _HOW_MANNER or (word not in _FILLER and at > 0):
             return None
     return None
