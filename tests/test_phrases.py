@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+import retrieval.answering.ranking as ranking
 import retrieval.answering.rerank as rerank
-import retrieval.answering.search as search
 from retrieval.answering.query import analyze_query
 from retrieval.retriever import Retriever
 from retrieval.settings import load_settings
@@ -41,7 +41,7 @@ def retriever(tmp_path: Path) -> Retriever:
 def test_the_questions_phrase_kept_whole_ranks_first(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, phrase_weight: float, order: list[str]
 ) -> None:
-    monkeypatch.setattr(search, "PHRASE_WEIGHT", phrase_weight)
+    monkeypatch.setattr(ranking, "PHRASE_WEIGHT", phrase_weight)
     found = retriever(tmp_path).ask("Will the winter ferry schedule change?").results
     assert [r.sources[0].title for r in found[:2]] == order
 

@@ -1,12 +1,13 @@
 """Re-ranking: BM25's best passages adjusted by what a bag of words misses.
 
-Three signals, all generic: a name or title that the question capitalises and
+Four signals, all generic: a name or title that the question capitalises and
 the passage capitalises too ("the Premier" is the office, not "premier" the
 adjective); how much of the question's weight the passage matches at all,
 since BM25 lets one rare name outscore a passage that answers the question;
-and whether it holds an answer of the type the question asks for (a date for
+whether it holds an answer of the type the question asks for (a date for
 "when", a name for "who"), near the question's words, since a passage that
-only repeats the question does not answer it.
+only repeats the question does not answer it; and the question's neighbouring
+words kept side by side, a phrase a bag of words can't tell from scattered words.
 """
 
 from __future__ import annotations

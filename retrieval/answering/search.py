@@ -6,11 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-import numpy as np
-import numpy.typing as npt
-
 from retrieval.answering.answer import Answer, Result
-from retrieval.answering.context import in_context
 from retrieval.answering.excerpts import ShownText, make_excerpt, paragraph_around
 from retrieval.answering.query import (
     Query,
@@ -20,18 +16,9 @@ from retrieval.answering.query import (
     searches_a_name,
     written_as_name,
 )
-from retrieval.answering.rerank import (
-    PHRASE_WEIGHT,
-    answer_coverage,
-    answer_sentences,
-    case_bonus,
-    phrase_share,
-    with_coverage,
-)
+from retrieval.answering.ranking import rank
 from retrieval.index.corpus_index import CorpusIndex
 from retrieval.index.filtering import Selection, select
-from retrieval.index.grouped import group_scores
-from retrieval.index.scoring import Mask, Scored
 from retrieval.storage.neighbours import PassageRef
 from retrieval.text.analysis import normalize
 from retrieval.text.answer_types import asked
@@ -59,13 +46,6 @@ class SearchOptions:
     min_coverage: float = 0.45
     fuzzy: bool = True
     max_question_chars: int = 300
-
-
-@dataclass(frozen=True)
-class Candidate:
-    passage: int
-    score: float
-    coverage: float
 
 
 def search(
@@ -190,100 +170,6 @@ def _searched(index: CorpusIndex, chosen: Selection | None) -> tuple[int, int]:
     if chosen is None:
         return index.article_count, index.passage_count
     return len(chosen.articles), chosen.passage_count
-
-
-def rank(
-    index: CorpusIndex, query: Query, pool: int, allowed: Mask | None = None
-) -> list[Candidate]:
-    """The best-scoring passages with how much of the question each covers.
-
-    ``allowed`` keeps only the passages it marks, before the best are chosen.
-    """
-    scorer = index.scorer
-    top = scorer.top(query.terms, pool, allowed)
-    if not top:
-        return []
-    docs = np.array([t.passage for t in top], dtype=np.int64)
-    total = sum(query.weights.values())
-    covered = np.zeros(len(docs), dtype=np.float64)
-    has: dict[str, npt.NDArray[np.bool_]] = {}
-    for term, weight in query.weights.items():
-        has[term] = scorer.contains(term, docs)
-        covered += weight * has[term]
-    scores = in_context(index, query.terms, top, query.names)
-    asks = asked(query.text)
-    pairs = query.pairs
-    # Only a passage with both words of some pair can hold it side by side.
-    paired = np.zeros(len(docs), dtype=bool)
-    for a, b in pairs:
-        paired |= has[a] & has[b]
-    texts = [
-        index.passage_text(t.passage) if query.proper or asks or pair else ""
-        for t, pair in zip(top, paired, strict=True)
-    ]
-    if asks is not None and asks.phrase:
-        _unask(index, query, asks.phrase, top, texts, scores, covered)
-    candidates = []
-    frame = index.analyzer.term(asks.frame) if asks is not None and asks.frame else None
-    framed = has[frame] if frame in has else np.ones(len(docs), dtype=bool)
-    for scored, own, cover, text, pair, named in zip(
-        top, scores, covered, texts, paired, framed, strict=True
-    ):
-        coverage = float(cover / total) if total else 0.0
-        score = own + case_bonus(index.analyzer, text, query.proper, query.weights)
-        pieces = [text]
-        if asks is not None:
-            sentences = answer_sentences(index.analyzer, text, asks, query.weights)
-            if sentences and not named and frame is not None:
-                # An answer of the type covers the word that names the type ("year").
-                cover = cover + query.weights[frame]
-            score = with_coverage(
-                score,
-                answer_coverage(index.analyzer, text, sentences, query.weights, float(cover)),
-            )
-            # Asked for a type of answer, the question's phrase counts where one could be.
-            pieces = [text[start:end] for start, end in sentences]
-        else:
-            score = with_coverage(score, coverage)
-        if pair:
-            share = phrase_share(index.analyzer, pieces, pairs, query.weights)
-            score *= 1 + PHRASE_WEIGHT * share
-        candidates.append(Candidate(scored.passage, score, coverage))
-    candidates.sort(key=lambda c: (-c.score, c.passage))
-    return candidates
-
-
-def _unask(
-    index: CorpusIndex,
-    query: Query,
-    phrase: str,
-    top: Sequence[Scored],
-    texts: Sequence[str],
-    scores: list[float],
-    covered: np.ndarray,
-) -> None:
-    """Scores and coverage of the passages that ask the question's own ``phrase``, without it.
-
-    "Decide how much he must pay" matches the "much" of "how much did he pay?" but asks
-    the same thing; in such a passage the phrase's words are the question's frame, not
-    its content, and count for nothing.
-    """
-    frame = set(index.analyzer.word_terms(phrase.split())) & set(query.weights)
-    if not frame:
-        return
-    found = re.compile(rf"\b{re.escape(phrase)}\b", re.IGNORECASE)
-    asking = [n for n, text in enumerate(texts) if found.search(text)]
-    if not asking:
-        return
-    rest = tuple(t for t in query.terms if t not in frame)
-    own = group_scores(index.scorer, rest, [[top[n].passage] for n in asking])
-    again = [Scored(top[n].passage, float(s)) for n, s in zip(asking, own, strict=True)]
-    rescored = in_context(index, rest, again, query.names)
-    docs = np.array([top[n].passage for n in asking], dtype=np.int64)
-    for n, score in zip(asking, rescored, strict=True):
-        scores[n] = score
-    for term in frame:
-        covered[asking] -= query.weights[term] * index.scorer.contains(term, docs)
 
 
 def passage_sources(
