@@ -6,8 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.retriever import Retriever
-from retrieval.settings import load_settings
 from retrieval.text.analysis import Analyzer
 from retrieval.text.answer_types import (
     AnswerType,
@@ -17,6 +15,7 @@ from retrieval.text.answer_types import (
     asked_type,
     candidate_spans,
 )
+from tests.corpora import retriever_over
 
 
 @pytest.mark.parametrize(
@@ -141,15 +140,6 @@ def test_candidate_answers_are_found_in_text(
     assert found == expected
 
 
-def retriever(tmp_path: Path, articles: dict[str, str]) -> Retriever:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name, text in articles.items():
-        (corpus / f"{name}.md").write_text(f"---\ntitle: {name}\n---\n{text}\n")
-    settings = load_settings().with_paths(corpus=corpus, index=tmp_path / "index")
-    return Retriever.from_settings(settings)
-
-
 OTHERS = {
     "library": "The library reopened with a new reading room and a garden for children.",
     "boats": "Fishing boats returned to the harbour early because of the storm warning.",
@@ -166,7 +156,7 @@ ANSWERS = (
 
 
 def test_a_passage_with_an_answer_of_the_asked_type_wins(tmp_path: Path) -> None:
-    found = retriever(tmp_path, {"repeats": REPEATS, "answers": ANSWERS, **OTHERS})
+    found = retriever_over(tmp_path, {"repeats": REPEATS, "answers": ANSWERS, **OTHERS})
     # Both passages hold every word of the question; only one says when.
     when = found.ask("When did the council approve the ferry budget?").results
     assert [r.sources[0].title for r in when[:2]] == ["answers", "repeats"]
@@ -176,7 +166,7 @@ def test_a_passage_with_an_answer_of_the_asked_type_wins(tmp_path: Path) -> None
 
 
 def test_which_judge_is_answered_by_the_name_beside_the_title(tmp_path: Path) -> None:
-    found = retriever(
+    found = retriever_over(
         tmp_path,
         {
             "elsewhere": "The judge will rule on the motion, lawyers for Ford and Lisi said.",
@@ -200,7 +190,7 @@ GIVES = "The town will pay $4 million for the new ferry, the council said."
 
 
 def test_a_passage_that_asks_how_much_itself_loses_to_one_that_says(tmp_path: Path) -> None:
-    found = retriever(tmp_path, {"asks": ASKS_TOO, "gives": GIVES, **OTHERS})
+    found = retriever_over(tmp_path, {"asks": ASKS_TOO, "gives": GIVES, **OTHERS})
     how_much = found.ask("How much will the town pay for the new ferry?").results
     assert [r.sources[0].title for r in how_much[:2]] == ["gives", "asks"]
     # Asked for no amount, the passage holding more of the question's words comes first.
@@ -239,7 +229,7 @@ def test_the_word_naming_the_type_is_kept_apart(question: str, frame: str | None
 
 
 def test_an_answer_of_the_type_covers_the_word_that_names_it(tmp_path: Path) -> None:
-    found = retriever(
+    found = retriever_over(
         tmp_path,
         {
             "names": "The harbour bridge reopened to traffic this year.",
@@ -276,7 +266,7 @@ PARAGRAPH = (
 
 
 def test_the_excerpt_keeps_the_answer_of_the_asked_type(tmp_path: Path) -> None:
-    found = retriever(tmp_path, {"ferry": PARAGRAPH, **OTHERS})
+    found = retriever_over(tmp_path, {"ferry": PARAGRAPH, **OTHERS})
     first = found.ask("When did the ferry budget pass?").results[0].excerpt
     assert "March 4" in first
     assert len(first) <= 400 and first.startswith("…") and first.strip("…") in PARAGRAPH

@@ -14,6 +14,7 @@ from retrieval.index.grouped import group_scores
 from retrieval.index.scoring import Scored
 from retrieval.retriever import Retriever
 from retrieval.settings import load_settings
+from tests.corpora import retriever_over
 from tests.test_scoring import ours, random_corpus, reference
 
 # One long paragraph, cut into passages: who repaired the lamp is in its first
@@ -123,12 +124,7 @@ TESLA = {
 
 
 def test_a_name_of_several_words_scores_as_its_best_part(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name, text in TESLA.items():
-        (corpus / f"{name}.md").write_text(f"---\ntitle: {name}\n---\n{text}\n")
-    settings = load_settings().with_paths(corpus=corpus, index=tmp_path / "index")
-    index = Retriever.from_settings(settings).index
+    index = retriever_over(tmp_path, TESLA).index
     top = index.scorer.top(["nikola", "tesla", "emigr"], 10)
     assert len(top) == 4  # the passages with Nikola, Tesla or emigrated
 

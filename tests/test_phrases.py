@@ -10,7 +10,7 @@ import retrieval.answering.ranking as ranking
 import retrieval.answering.rerank as rerank
 from retrieval.answering.query import analyze_query
 from retrieval.retriever import Retriever
-from retrieval.settings import load_settings
+from tests.corpora import retriever_over
 
 ARTICLES = {
     "together": "The harbour board said on Monday that the winter ferry schedule will change.",
@@ -22,12 +22,7 @@ ARTICLES = {
 
 
 def retriever(tmp_path: Path) -> Retriever:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name, text in ARTICLES.items():
-        (corpus / f"{name}.md").write_text(f"---\ntitle: {name}\n---\n{text}\n")
-    settings = load_settings().with_paths(corpus=corpus, index=tmp_path / "index")
-    return Retriever.from_settings(settings)
+    return retriever_over(tmp_path, ARTICLES)
 
 
 @pytest.mark.parametrize(
