@@ -27,7 +27,7 @@ from retrieval.answering.rerank import (
 )
 from retrieval.index.corpus_index import CorpusIndex
 from retrieval.index.grouped import group_scores
-from retrieval.index.scoring import Mask, Scored
+from retrieval.index.scoring import FloatArray, Mask, Scored
 from retrieval.text.answer_types import asked
 
 
@@ -108,7 +108,7 @@ def _unask(
     top: Sequence[Scored],
     texts: Sequence[str],
     scores: list[float],
-    covered: np.ndarray,
+    covered: FloatArray,
 ) -> None:
     """Scores and coverage of the passages that ask the question's own ``phrase``, without it.
 
