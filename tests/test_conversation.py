@@ -247,3 +247,24 @@ def test_a_pronoun_never_stands_for_someone_of_the_other_gender(
 ) -> None:
     earlier = Turn("Who spoke?", "Who spoke?", people=earlier_people)
     assert resolve(follow_up, [earlier], GENDERS.get).text == understood
+
+
+@pytest.mark.parametrize(
+    ("earlier", "answer_people", "understood"),
+    [
+        # "Who is X?" is about X, even when the articles never give X a pronoun and the
+        # answer names someone else first.
+        ("Who is Doug Holyday?", ("Ford",), "What is Doug Holyday charged with?"),
+        ("Who was Norm Kelly?", ("Ford",), "What is Norm Kelly charged with?"),
+        # "Who is the lawyer?" asks for someone not yet named: the answer's person.
+        ("Who is Ford's lawyer?", ("Norm Kelly",), "What is Norm Kelly charged with?"),
+        # Never someone the articles give the other pronoun.
+        ("Who is Karen Stintz?", ("Ford",), "What is Ford charged with?"),
+    ],
+)
+def test_who_is_a_named_person_is_about_that_person(
+    earlier: str, answer_people: tuple[str, ...], understood: str
+) -> None:
+    people = tuple(n.name for n in names(earlier))
+    turn = Turn(earlier, earlier, people=people, answer_people=answer_people)
+    assert resolve("What is he charged with?", [turn], GENDERS.get).text == understood

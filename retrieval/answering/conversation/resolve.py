@@ -246,6 +246,10 @@ def _referent(turns: Sequence[Turn], sex: str, role: str, gender: Gender) -> str
         if not candidates:
             continue
         told = {p: gender(p) for p in candidates}
+        about = _asked_about(turn)
+        if about is not None and told.get(about) in (sex, "person", None):
+            # "Who is Alexander Lisi?": the turn was about him, whatever else it named.
+            return about
         # The pronoun's own sex first, then anyone the articles give no pronoun; never
         # the other sex ("she" is not a man the articles call "he"): an earlier turn's.
         for fits in (sex, "person", None):
@@ -256,13 +260,30 @@ def _referent(turns: Sequence[Turn], sex: str, role: str, gender: Gender) -> str
 
 
 def _candidates(turn: Turn, role: str) -> list[str]:
-    asked_who = turn.understood.lower().startswith(("who ", "whom "))
+    asked_who = _asks_for_someone(turn)
     people = list(turn.people)
     answer = [p for p in turn.answer_people if p not in people]
     ordered = answer + people if asked_who else people + answer
     if role == "object" and len(ordered) > 1:
         ordered = ordered[1:] + ordered[:1]
     return ordered
+
+
+def _asks_for_someone(turn: Turn) -> bool:
+    """Whether the turn asked who someone is not yet named: "who urged Ford?", not
+    "who is Alexander Lisi?", which is about the one it names."""
+    lower = turn.understood.lower()
+    return lower.startswith(("who ", "whom ")) and _asked_about(turn) is None
+
+
+def _asked_about(turn: Turn) -> str | None:
+    """The person a "who is …?" turn names: "Alexander Lisi" in "Who is Alexander Lisi?"."""
+    understood = turn.understood.strip().rstrip("?.! ")
+    lower = understood.lower()
+    for copula in ("who is ", "who was ", "who are ", "who were "):
+        if lower.startswith(copula) and understood[len(copula) :] in turn.people:
+            return understood[len(copula) :]
+    return None
 
 
 def _ellipsis(question: str, body: str, last: Turn) -> Reading:
