@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import retrieval.answering.ranking as ranking
 from retrieval.answering.context import in_context, paragraph_of
 from retrieval.answering.query import analyze_query
 from retrieval.index.grouped import group_scores
@@ -141,3 +142,23 @@ def test_a_name_of_several_words_scores_as_its_best_part(tmp_path: Path) -> None
     assert named == pytest.approx([max(a, b) for a, b in zip(*parts, strict=True)])
     plain = in_context(index, ["nikola", "tesla", "emigr"], top)
     assert sum(x != pytest.approx(y) for x, y in zip(named, plain, strict=True)) == 1
+
+
+LISI = {
+    "friend": "Police investigated the mayor's friend and driver, Alexander Lisi, for months.",
+    "charged": "Lisi was charged with extortion after the police raid last fall.",
+    "court": "Lisi appeared in court on Tuesday, where his lawyer spoke briefly.",
+    "council": "The council met on Tuesday and voted on the budget for the harbour.",
+    "bakery": "A new bakery opened on the main street, selling bread and pastries.",
+}
+
+
+@pytest.mark.parametrize(("once", "first"), [(True, "charged"), (False, "friend")])
+def test_a_name_of_several_words_covers_the_question_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, once: bool, first: str
+) -> None:
+    if not once:
+        monkeypatch.setattr(ranking, "_names_once", lambda query, has, covered: covered)
+    found = retriever_over(tmp_path, LISI).ask("What is Alexander Lisi charged with?")
+    # "Alexander Lisi" is one person: naming him in full is no more of the question.
+    assert found.results[0].sources[0].title == first

@@ -28,7 +28,7 @@ from retrieval.answering.rerank import (
 from retrieval.index.corpus_index import CorpusIndex
 from retrieval.index.grouped import group_scores
 from retrieval.index.scoring import FloatArray, Mask, Scored
-from retrieval.text.answer_types import asked
+from retrieval.text.answer_types import Asked, asked
 
 
 @dataclass(frozen=True)
@@ -60,10 +60,9 @@ def rank(
         covered += weight * has[term]
     scores = in_context(index, query.terms, top, query.names)
     asks = asked(query.text)
-    pairs = query.pairs
     # Only a passage with both words of some pair can hold it side by side.
     paired = np.zeros(len(docs), dtype=bool)
-    for a, b in pairs:
+    for a, b in query.pairs:
         paired |= has[a] & has[b]
     texts = [
         index.passage_text(t.passage) if query.proper or asks or pair else ""
@@ -71,34 +70,65 @@ def rank(
     ]
     if asks is not None and asks.phrase:
         _unask(index, query, asks.phrase, top, texts, scores, covered)
-    candidates = []
+    ranked = _names_once(query, has, covered)
     frame = index.analyzer.term(asks.frame) if asks is not None and asks.frame else None
     framed = has[frame] if frame in has else np.ones(len(docs), dtype=bool)
-    for scored, own, cover, text, pair, named in zip(
-        top, scores, covered, texts, paired, framed, strict=True
+    candidates = []
+    for scored, own, cover, full, text, pair, named in zip(
+        top, scores, ranked, covered, texts, paired, framed, strict=True
     ):
-        coverage = float(cover / total) if total else 0.0
-        score = own + case_bonus(index.analyzer, text, query.proper, query.weights)
-        pieces = [text]
-        if asks is not None:
-            sentences = answer_sentences(index.analyzer, text, asks, query.weights)
-            if sentences and not named and frame is not None:
-                # An answer of the type covers the word that names the type ("year").
-                cover = cover + query.weights[frame]
-            score = with_coverage(
-                score,
-                answer_coverage(index.analyzer, text, sentences, query.weights, float(cover)),
-            )
-            # Asked for a type of answer, the question's phrase counts where one could be.
-            pieces = [text[start:end] for start, end in sentences]
-        else:
-            score = with_coverage(score, coverage)
-        if pair:
-            share = phrase_share(index.analyzer, pieces, pairs, query.weights)
-            score *= 1 + PHRASE_WEIGHT * share
-        candidates.append(Candidate(scored.passage, score, coverage))
+        frame_found = None if named else frame
+        score = _score(index, query, asks, own, float(cover), text, bool(pair), frame_found)
+        candidates.append(Candidate(scored.passage, score, float(full / total) if total else 0.0))
     candidates.sort(key=lambda c: (-c.score, c.passage))
     return candidates
+
+
+def _score(
+    index: CorpusIndex,
+    query: Query,
+    asks: Asked | None,
+    own: float,
+    cover: float,
+    text: str,
+    pair: bool,
+    frame: str | None,
+) -> float:
+    """A passage's score for ranking: its BM25 score in context (``own``) raised by the
+    names, the coverage (``cover`` of the question's weight) and the phrases it holds.
+
+    ``frame``, the word naming the type asked for ("year"), if the passage lacks it.
+    """
+    analyzer, weights = index.analyzer, query.weights
+    score = own + case_bonus(analyzer, text, query.proper, weights)
+    pieces = [text]
+    if asks is None:
+        total = sum(weights.values())
+        score = with_coverage(score, cover / total if total else 0.0)
+    else:
+        sentences = answer_sentences(analyzer, text, asks, weights)
+        if sentences and frame is not None:
+            # An answer of the type covers the word that names the type ("year").
+            cover += weights[frame]
+        score = with_coverage(score, answer_coverage(analyzer, text, sentences, weights, cover))
+        # Asked for a type of answer, the question's phrase counts where one could be.
+        pieces = [text[start:end] for start, end in sentences]
+    if pair:
+        score *= 1 + PHRASE_WEIGHT * phrase_share(analyzer, pieces, query.pairs, weights)
+    return score
+
+
+def _names_once(
+    query: Query, has: dict[str, npt.NDArray[np.bool_]], covered: FloatArray
+) -> FloatArray:
+    """What each passage covers with a name of several words counted once, as its
+    weightiest part found: for ranking, not for deciding whether to answer."""
+    ranked: FloatArray = covered.copy()
+    for name in query.names:
+        if all(t in has for t in name):
+            parts = np.array([query.weights[t] * has[t] for t in name], dtype=np.float64)
+            ranked -= parts.sum(axis=0) - parts.max(axis=0)
+    return ranked
 
 
 def _unask(
