@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from math import fsum
 
 from retrieval.text.analysis import Analyzer
-from retrieval.text.answer_types import Asked, answer_candidates, holding_candidates
+from retrieval.text.answer_types import Asked, asked_candidates, holding_candidates
 from retrieval.text.passages import Passage
 from retrieval.text.sentences import sentence_spans
 
@@ -255,7 +255,7 @@ def _answer_weights(
     total = fsum(weights.values())
     if asked is None or not total:
         return [0.0] * len(spans)
-    found = answer_candidates(text, asked.kind, analyzer, weights, asked.noun, asked.phrase)
+    found = asked_candidates(text, asked, analyzer, weights)
     holding = holding_candidates(spans, found)
     slot = total / len(weights)
     return [
@@ -321,7 +321,7 @@ def _answers_in(
     """Spans of candidate answers of the asked type in a sentence."""
     if asked is None:
         return []
-    return answer_candidates(sentence, asked.kind, analyzer, weights, asked.noun, asked.phrase)
+    return asked_candidates(sentence, asked, analyzer, weights)
 
 
 def _cut_words(text: str, limit: int) -> str:

@@ -17,7 +17,7 @@ from itertools import pairwise
 from math import fsum
 
 from retrieval.text.analysis import WORD, Analyzer, fold
-from retrieval.text.answer_types import Asked, answer_candidates, holding_candidates, span_terms
+from retrieval.text.answer_types import Asked, asked_candidates, holding_candidates, span_terms
 from retrieval.text.sentences import sentence_spans
 
 CASE_WEIGHT = 1.0
@@ -69,7 +69,7 @@ def answer_sentences(
 
     Only a candidate that is not the question's own words counts.
     """
-    candidates = answer_candidates(text, asked.kind, analyzer, weights, asked.noun, asked.phrase)
+    candidates = asked_candidates(text, asked, analyzer, weights)
     if not candidates:
         return []
     spans = sentence_spans(text)

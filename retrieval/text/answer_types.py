@@ -19,6 +19,7 @@ from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass
 
 from retrieval.text.analysis import WORD, Analyzer, fold
+from retrieval.text.definitions import described, subject_asked
 from retrieval.text.sentences import sentence_spans
 
 
@@ -31,6 +32,7 @@ class AnswerType(enum.Enum):
     PLACE = "place"
     REASON = "reason"
     MANNER = "manner"
+    DEFINITION = "definition"  # what the text says its subject is: "what is X?"
 
 
 # Nouns that, after "what" or "which", say what kind of answer is wanted.
@@ -96,16 +98,23 @@ class Asked:
     phrase: str | None = None
     # The word naming the type of answer, not its subject: "year" in "what year".
     frame: str | None = None
+    # What a definition is asked of, as written: ("Alexander", "Lisi").
+    subject: tuple[str, ...] = ()
 
 
 def asked(question: str) -> Asked | None:
     """What a question asks for, from its first question word; None when it can't be told."""
-    words = [w.lower() for w in WORD.findall(fold(question))]
+    written = WORD.findall(fold(question))
+    words = [w.lower() for w in written]
     for at, word in enumerate(words):
         if word not in _WH:
             continue
+        subject = subject_asked(written, at) if word in ("who", "what") else None
         if word == "who":
-            return Asked(AnswerType.PERSON, _role(words[at + 1 : at + 4]))
+            role = _role(words[at + 1 : at + 4])
+            if subject and role is None:
+                return Asked(AnswerType.DEFINITION, subject=subject)
+            return Asked(AnswerType.PERSON, role)
         if word in _SIMPLE:
             return Asked(_SIMPLE[word])
         following = words[at + 1 : at + 5]
@@ -114,7 +123,10 @@ def asked(question: str) -> Asked | None:
             if kind is AnswerType.NUMBER:
                 return Asked(kind, phrase=f"how {following[0]}", frame=following[0])
             return Asked(kind) if kind else None
-        return _what(following)
+        typed = _what(following)
+        if typed is None and subject:
+            return Asked(AnswerType.DEFINITION, subject=subject)
+        return typed
     return None
 
 
@@ -235,7 +247,9 @@ _FINDERS: dict[AnswerType, Callable[[str], Iterator[re.Match[str]]]] = {
 
 def candidate_spans(text: str, kind: AnswerType) -> list[tuple[int, int]]:
     """Spans of ``text`` that could answer a question of this type, in order."""
-    return [m.span() for m in _FINDERS[kind](text)]
+    finder = _FINDERS.get(kind)
+    # A definition is found from its subject, not its type (``asked_candidates``).
+    return [m.span() for m in finder(text)] if finder else []
 
 
 def own_words(kind: AnswerType) -> bool:
@@ -280,6 +294,16 @@ def answer_candidates(
     term = analyzer.term(noun)
     marks = [(t.start, t.end) for t in analyzer.tokens(text) if t.term == term]
     return [span for span in spans if any(_beside(text, span, mark) for mark in marks)]
+
+
+def asked_candidates(
+    text: str, asks: Asked, analyzer: Analyzer, question_terms: Container[str]
+) -> list[tuple[int, int]]:
+    """Candidate spans of ``text`` for what a question asks (see ``answer_candidates``);
+    for a definition, where the text describes the subject."""
+    if asks.kind is AnswerType.DEFINITION:
+        return described(text, asks.subject, analyzer)
+    return answer_candidates(text, asks.kind, analyzer, question_terms, asks.noun, asks.phrase)
 
 
 def _outside_asking(text: str, spans: list[tuple[int, int]], phrase: str) -> list[tuple[int, int]]:
