@@ -100,3 +100,17 @@ def test_an_excerpt_is_the_best_of_its_paragraph_unless_quoted(anywhere: bool, h
     )
     text = found.text
     assert holds in text and len(text) <= 120
+
+
+def test_the_questions_words_together_in_one_sentence_beat_a_run_that_scatters_them() -> None:
+    scattered = "The council said the Jubilee work was urgent. A vote on its closure is due in May."
+    filler = " ".join(f"Crews painted section {n} of the railings green." for n in range(4))
+    together = "The closure of the Jubilee bridge was approved after a long debate."
+    paragraph = f"{scattered} {filler} {together}"
+    # The scattered run holds more of the question's weight (5 against 4.5), but in
+    # two halves; the last sentence holds most of it in one.
+    weights = {"council": 1.0, "vote": 1.0, "jubile": 1.5, "bridg": 1.5, "closur": 1.5}
+    passage = Passage("a1", 0, 0, len(paragraph))
+    shown = make_excerpt(paragraph, passage, weights, ANALYZER, 100, 120).text
+    assert together in shown
+    assert "council" not in shown

@@ -18,6 +18,10 @@ from retrieval.text.passages import Passage
 from retrieval.text.sentences import sentence_spans
 
 ELLIPSIS = "…"
+# A run of sentences scores the question's words it holds, plus this share of what
+# its best sentence holds alone: of runs holding the same words, the one that has
+# them together in one sentence, where an answer is usually written.
+SENTENCE_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -200,6 +204,7 @@ def _window(
     inside = [s < focus[1] and e > focus[0] for s, e in spans]
     answers = _answer_weights(text, spans, terms, weights, analyzer, asked)
     answers = [a if new else 0.0 for a, new in zip(answers, fresh, strict=True)]
+    alone = [fsum(weights[t] for t in found) + a for found, a in zip(terms, answers, strict=True)]
     best: tuple[bool, float, int, int] | None = None
     best_run = (0, 0)
     focus_fits = False
@@ -207,7 +212,7 @@ def _window(
         seen: set[str] = set()
         touches = False
         anew = False
-        answer = 0.0
+        answer = top = 0.0
         for j in range(i, len(spans)):
             if _run_len(spans, i, j) > limit:
                 break
@@ -215,7 +220,9 @@ def _window(
             touches = touches or inside[j]
             anew = anew or fresh[j]
             answer = max(answer, answers[j])
-            key = (anew, fsum(weights[t] for t in seen) + answer, -(j - i), -i)
+            top = max(top, alone[j])
+            score = fsum(weights[t] for t in seen) + answer + SENTENCE_SHARE * top
+            key = (anew, score, -(j - i), -i)
             focus_fits = focus_fits or touches
             if (touches or anywhere) and (best is None or key > best):
                 best, best_run = key, (i, j)
