@@ -90,6 +90,7 @@ def search(
     if not candidates or max(c.coverage for c in candidates) < floor:
         return empty
     seen = ShownText(shown)
+    asks = asked(question)
     results: list[Result] = []
     # False: only a passage shown before, with new words none of which were asked for.
     relevant: list[bool] = []
@@ -118,7 +119,7 @@ def search(
             index.analyzer,
             options.target_chars,
             options.max_chars,
-            asked(question),
+            asks,
             seen,
             # A second passage of a paragraph already quoted shows its own part of it.
             anywhere=paragraph not in quoted,
