@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-import retrieval.answering.ranking as ranking
-from retrieval.answering.context import in_context, paragraph_of
+import retrieval.answering.ranking.ranker as ranking
 from retrieval.answering.query import analyze_query
+from retrieval.answering.ranking.context import in_context, paragraph_of
 from retrieval.index.grouped import group_scores
 from retrieval.index.scoring import Scored
 from retrieval.retriever import Retriever

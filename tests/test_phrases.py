@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-import retrieval.answering.ranking as ranking
-import retrieval.answering.rerank as rerank
+import retrieval.answering.ranking.ranker as ranking
+import retrieval.answering.ranking.rerank as rerank
 from retrieval.answering.query import analyze_query
 from retrieval.retriever import Retriever
 from tests.corpora import retriever_over

@@ -1,4 +1,4 @@
-"""Ranking: BM25's best passages for a question, scored again with what a bag of words misses.
+"""The ranker: each candidate passage scored with its context and the re-ranking signals.
 
 Each passage's BM25 score is taken with its paragraph's (``context``), raised by the
 names the question capitalises and the passage does too, by how much of the question
@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.answering.context import in_context
 from retrieval.answering.query import Query
-from retrieval.answering.rerank import (
+from retrieval.answering.ranking.context import in_context
+from retrieval.answering.ranking.rerank import (
     PHRASE_WEIGHT,
     answer_coverage,
     answer_sentences,
