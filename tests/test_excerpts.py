@@ -111,6 +111,22 @@ def test_the_questions_words_together_in_one_sentence_beat_a_run_that_scatters_t
     # two halves; the last sentence holds most of it in one.
     weights = {"council": 1.0, "vote": 1.0, "jubile": 1.5, "bridg": 1.5, "closur": 1.5}
     passage = Passage("a1", 0, 0, len(paragraph))
-    shown = make_excerpt(paragraph, passage, weights, ANALYZER, 100, 120).text
+    # Too short for two sentences apart.
+    shown = make_excerpt(paragraph, passage, weights, ANALYZER, 80, 100).text
     assert together in shown
     assert "council" not in shown
+
+
+def test_two_sentences_apart_are_shown_with_an_ellipsis_for_what_lies_between() -> None:
+    subject = "Right-leaning Coun. Giorgio Mammoliti stopped short of backing the mayor."
+    between = "Critics at city hall spent the morning trading statements with his office."
+    answer = "We have a very capable deputy mayor to carry the agenda forward."
+    paragraph = f"{subject} {between} {answer} The session closed at noon."
+    weights = {"mamol": 3.0, "deputi": 3.0, "mayor": 0.5, "think": 2.0}
+    passage = Passage("a1", 0, 0, len(paragraph))
+    shown = make_excerpt(paragraph, passage, weights, ANALYZER, 120, 160).text
+    assert shown == f"{subject} … {answer}…"
+    assert len(shown) <= 160
+    # With room for the run, the run is shown whole.
+    whole = make_excerpt(paragraph, passage, weights, ANALYZER, 240, 240).text
+    assert whole == f"{subject} {between} {answer}…"

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from retrieval.answering.answer import Answer, Result
-from retrieval.answering.excerpts import ShownText, make_excerpt, paragraph_around
+from retrieval.answering.excerpts import make_excerpt, paragraph_around
 from retrieval.answering.query import (
     Query,
     analyze_query,
@@ -17,6 +17,7 @@ from retrieval.answering.query import (
     written_as_name,
 )
 from retrieval.answering.ranking import rank
+from retrieval.answering.windows import ShownText
 from retrieval.index.corpus_index import CorpusIndex
 from retrieval.index.filtering import Selection, select
 from retrieval.storage.neighbours import PassageRef

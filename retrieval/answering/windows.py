@@ -1,0 +1,284 @@
+"""Windows: the run of sentences of a paragraph that an excerpt shows.
+
+A window is scored by the question's words it holds, a candidate answer of the
+asked type, and how much of the question its best sentence holds alone. It is
+filled to the target length, and past it, up to the limit, only with sentences
+that hold some of the question's words. Two sentences apart may be shown with
+an ellipsis between them when no run within the limit holds what they hold
+together; a sentence too long for any window is cut to its best words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from math import fsum
+
+from retrieval.text.analysis import Analyzer
+from retrieval.text.answer_types import Asked, asked_candidates, holding_candidates
+from retrieval.text.sentences import sentence_spans
+
+ELLIPSIS = "…"
+# A run of sentences scores the question's words it holds, plus this share of what
+# its best sentence holds alone: of runs holding the same words, the one that has
+# them together in one sentence, where an answer is usually written.
+SENTENCE_SHARE = 0.5
+
+
+class ShownText:
+    """Excerpts already shown, to tell the sentences that would only repeat them."""
+
+    def __init__(self, excerpts: Iterable[str] = ()) -> None:
+        self._text = "\n".join(_flat(e) for e in excerpts)
+
+    def __bool__(self) -> bool:
+        return bool(self._text)
+
+    def has(self, sentence: str) -> bool:
+        flat = _flat(sentence)
+        return bool(flat) and flat in self._text
+
+
+def _flat(text: str) -> str:
+    """Text with ellipses and line breaks as spaces: how it compares with shown text."""
+    return " ".join(text.replace(ELLIPSIS, " ").split())
+
+
+@dataclass(frozen=True)
+class Window:
+    """The chosen span of a passage, and whether text was left out on either side.
+
+    ``text`` is the span's text, or two sentences of it joined by an ellipsis where
+    the text between them is left out.
+    """
+
+    start: int
+    end: int
+    cut_before: bool
+    cut_after: bool
+    text: str
+
+    def render(self, passage_text: str) -> str:
+        # Paragraph breaks inside an excerpt become single line breaks.
+        body = re.sub(r"\n\s*\n", "\n", self.text)
+        return (ELLIPSIS if self.cut_before else "") + body + (ELLIPSIS if self.cut_after else "")
+
+
+def choose_window(
+    text: str,
+    focus: tuple[int, int],
+    weights: Mapping[str, float],
+    analyzer: Analyzer,
+    target: int,
+    limit: int,
+    asked: Asked | None = None,
+    shown: ShownText | None = None,
+    anywhere: bool = True,
+) -> Window:
+    """The text whole if it fits, else the best run of sentences, else a cut sentence.
+
+    The best run may lie anywhere in the text, as long as a run taking in some of
+    ``focus`` (the passage within its paragraph) fits at all; without ``anywhere`` it
+    must take some in. A sentence in ``shown`` adds nothing
+    to a run; a run with a sentence not shown comes first.
+    """
+    shown = shown or ShownText()
+    if len(text) <= target:
+        return Window(0, len(text), False, False, text)
+    spans = sentence_spans(text)
+    fresh = [not shown.has(text[s:e]) for s, e in spans]
+    terms = [
+        {t.term for t in analyzer.tokens(text[s:e]) if weights.get(t.term, 0) > 0} if new else set()
+        for (s, e), new in zip(spans, fresh, strict=True)
+    ]
+    inside = [s < focus[1] and e > focus[0] for s, e in spans]
+    answers = _answer_weights(text, spans, terms, weights, analyzer, asked)
+    answers = [a if new else 0.0 for a, new in zip(answers, fresh, strict=True)]
+    alone = [fsum(weights[t] for t in found) + a for found, a in zip(terms, answers, strict=True)]
+    best: tuple[bool, float, int, int] | None = None
+    best_run = (0, 0)
+    focus_fits = False
+    for i in range(len(spans)):
+        seen: set[str] = set()
+        touches = False
+        anew = False
+        answer = top = 0.0
+        for j in range(i, len(spans)):
+            if _run_len(spans, i, j) > limit:
+                break
+            seen |= terms[j]
+            touches = touches or inside[j]
+            anew = anew or fresh[j]
+            answer = max(answer, answers[j])
+            top = max(top, alone[j])
+            score = fsum(weights[t] for t in seen) + answer + SENTENCE_SHARE * top
+            key = (anew, score, -(j - i), -i)
+            focus_fits = focus_fits or touches
+            if (touches or anywhere) and (best is None or key > best):
+                best, best_run = key, (i, j)
+    if not focus_fits:
+        return _cut_sentence(text, spans, terms, inside, weights, analyzer, target, asked)
+    i, j = best_run
+    # Fill what room is left up to the target with following, then preceding, sentences.
+    while j + 1 < len(spans) and _run_len(spans, i, j + 1) <= target:
+        j += 1
+    while i > 0 and _run_len(spans, i - 1, j) <= target:
+        i -= 1
+    # Past the target, up to the limit, only a sentence with some of the question's words.
+    while True:
+        if j + 1 < len(spans) and terms[j + 1] and _run_len(spans, i, j + 1) <= limit:
+            j += 1
+        elif i > 0 and terms[i - 1] and _run_len(spans, i - 1, j) <= limit:
+            i -= 1
+        else:
+            break
+    run = range(i, j + 1)
+    if anywhere and not shown:
+        held = fsum(weights[t] for t in set().union(*(terms[k] for k in run)))
+        score = held + max(answers[k] for k in run) + SENTENCE_SHARE * max(alone[k] for k in run)
+        pair = _best_pair(spans, terms, answers, alone, weights, limit, score)
+        if pair is not None:
+            return _pair_body(text, spans, *pair)
+    start, end = spans[i][0], spans[j][1]
+    return Window(start, end, i > 0, j < len(spans) - 1, text[start:end])
+
+
+def _best_pair(
+    spans: list[tuple[int, int]],
+    terms: list[set[str]],
+    answers: list[float],
+    alone: list[float],
+    weights: Mapping[str, float],
+    limit: int,
+    beat: float,
+) -> tuple[int, int] | None:
+    """Two sentences apart that together score more than ``beat`` (a run's score), if any.
+
+    The question's words are often split between a sentence that names its subject
+    and one further on that answers it; when no run of sentences within the limit
+    holds both, the two are shown with an ellipsis for what lies between.
+    """
+    best: tuple[float, int, int] | None = None
+    for a in range(len(spans)):
+        if not terms[a] and not answers[a]:
+            continue
+        for b in range(a + 2, len(spans)):
+            if _pair_len(spans, a, b) > limit:
+                continue
+            held = fsum(weights[t] for t in terms[a] | terms[b])
+            score = held + max(answers[a], answers[b]) + SENTENCE_SHARE * max(alone[a], alone[b])
+            if score > beat and (best is None or score > best[0]):
+                best = (score, a, b)
+    return None if best is None else (best[1], best[2])
+
+
+_GAP = f" {ELLIPSIS} "
+
+
+def _pair_len(spans: list[tuple[int, int]], a: int, b: int) -> int:
+    """The length of two sentences shown with the gap between them (and any cut outside)."""
+    inner = spans[a][1] - spans[a][0] + len(_GAP) + spans[b][1] - spans[b][0]
+    return inner + (1 if a > 0 else 0) + (1 if b < len(spans) - 1 else 0)
+
+
+def _pair_body(text: str, spans: list[tuple[int, int]], a: int, b: int) -> Window:
+    (start, first_end), (second_start, end) = spans[a], spans[b]
+    joined = f"{text[start:first_end]}{_GAP}{text[second_start:end]}"
+    return Window(start, end, a > 0, b < len(spans) - 1, joined)
+
+
+def _answer_weights(
+    text: str,
+    spans: list[tuple[int, int]],
+    terms: list[set[str]],
+    weights: Mapping[str, float],
+    analyzer: Analyzer,
+    asked: Asked | None,
+) -> list[float]:
+    """What holding each sentence's candidate answer adds to a run that takes it in.
+
+    As in ranking, the answer counts as one more term of the question, of
+    average weight, filled as much as its sentence is about the question.
+    """
+    total = fsum(weights.values())
+    if asked is None or not total:
+        return [0.0] * len(spans)
+    found = asked_candidates(text, asked, analyzer, weights)
+    holding = holding_candidates(spans, found)
+    slot = total / len(weights)
+    return [
+        slot * fsum(weights[t] for t in found) / total if held else 0.0
+        for found, held in zip(terms, holding, strict=True)
+    ]
+
+
+def _run_len(spans: list[tuple[int, int]], i: int, j: int) -> int:
+    return spans[j][1] - spans[i][0] + (1 if i > 0 else 0) + (1 if j < len(spans) - 1 else 0)
+
+
+def _cut_sentence(
+    text: str,
+    spans: list[tuple[int, int]],
+    terms: list[set[str]],
+    inside: list[bool],
+    weights: Mapping[str, float],
+    analyzer: Analyzer,
+    budget: int,
+    asked: Asked | None = None,
+) -> Window:
+    """A window of words from the best sentence of the passage.
+
+    The window is scored as a run of sentences is: the question's words it holds, and a
+    candidate answer of the asked type. Of equal windows, the one centred on the
+    question's words is taken.
+    """
+    scores = [fsum(weights[t] for t in found) for found in terms]
+    candidates = [n for n in range(len(spans)) if inside[n]] or list(range(len(spans)))
+    best = max(candidates, key=lambda n: scores[n]) if spans else 0
+    start, end = spans[best] if spans else (0, len(text))
+    sentence = text[start:end]
+    room = budget - 2
+    tokens = [t for t in analyzer.tokens(sentence) if weights.get(t.term, 0) > 0]
+    hits = [t.start for t in tokens]
+    centre = (hits[0] + hits[-1]) // 2 if hits else 0
+    centred = max(0, min(centre - room // 2, len(sentence) - room))
+    answers = _answers_in(sentence, weights, analyzer, asked)
+    total = fsum(weights.values())
+    slot = total / len(weights) if weights else 0.0
+    chosen: tuple[float, int, int] | None = None
+    for mark in re.finditer(r"\w+", sentence):
+        left = mark.start()
+        piece = cut_words(sentence[left:], room)
+        right = left + len(piece)
+        held = {t.term for t in tokens if left <= t.start and t.end <= right}
+        score = fsum(weights[t] for t in held)
+        if any(left <= a and b <= right for a, b in answers):
+            score += slot * score / total if total else 0.0
+        key = (score, -abs(left - centred), -left)
+        if chosen is None or key > chosen:
+            chosen = key
+    left = 0 if chosen is None else -chosen[2]
+    piece = cut_words(sentence[left:], room)
+    begin = start + left
+    return Window(begin, begin + len(piece), begin > 0, begin + len(piece) < len(text), piece)
+
+
+def _answers_in(
+    sentence: str, weights: Mapping[str, float], analyzer: Analyzer, asked: Asked | None
+) -> list[tuple[int, int]]:
+    """Spans of candidate answers of the asked type in a sentence."""
+    if asked is None:
+        return []
+    return asked_candidates(sentence, asked, analyzer, weights)
+
+
+def cut_words(text: str, limit: int) -> str:
+    """At most ``limit`` characters of text, ending at a word boundary."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–—")
