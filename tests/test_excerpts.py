@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from retrieval.answering.excerpts import make_excerpt
+from retrieval.answering.windows import ShownText
 from retrieval.text.analysis import Analyzer
 from retrieval.text.answer_types import asked
 from retrieval.text.passages import Passage
@@ -130,3 +131,29 @@ def test_two_sentences_apart_are_shown_with_an_ellipsis_for_what_lies_between() 
     # With room for the run, the run is shown whole.
     whole = make_excerpt(paragraph, passage, weights, ANALYZER, 240, 240).text
     assert whole == f"{subject} {between} {answer}…"
+
+
+NEWS = (
+    "Washington state's leader spoke out after a ballot box was set on fire.\n\n"
+    "Investigators said the device was left at a transit center in Vancouver.\n\n"
+    "Voters there were told to check that their ballots had been counted.\n\n"
+    "The state's other counties reported no damage."
+)
+
+
+def test_a_short_paragraphs_window_runs_on_into_the_next_ones() -> None:
+    weights = {t.term: 1.0 for t in ANALYZER.tokens("ballot box fire")}
+    end = NEWS.index("\n\n")
+    shown = make_excerpt(NEWS, Passage("a1", 0, 0, end), weights, ANALYZER, 150, 230).text
+    # Up to the target, the next paragraph; past it, only one with the question's words.
+    assert shown == NEWS[: NEWS.index("\n\nThe state's")].replace("\n\n", "\n")
+
+
+def test_the_window_does_not_run_into_a_sentence_another_excerpt_shows() -> None:
+    weights = {t.term: 1.0 for t in ANALYZER.tokens("ballot box fire")}
+    end = NEWS.index("\n\n")
+    other = "Investigators said the device was left at a transit center in Vancouver."
+    shown = make_excerpt(
+        NEWS, Passage("a1", 0, 0, end), weights, ANALYZER, 150, 200, beside=ShownText([other])
+    ).text
+    assert shown == NEWS[:end]

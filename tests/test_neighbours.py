@@ -162,7 +162,12 @@ def test_ask_context_prints_each_excerpts_paragraphs(
 ) -> None:
     settings, _ = make(tmp_path, {"harbour.md": HARBOUR})
     config = tmp_path / "storybot.yaml"
-    config.write_text(f"corpus: {settings.corpus}\nindex: {settings.index}\n", encoding="utf-8")
+    # Excerpts short enough that the paragraphs around one are context, not excerpt.
+    config.write_text(
+        f"corpus: {settings.corpus}\nindex: {settings.index}\n"
+        "excerpts:\n  target_chars: 80\n  max_chars: 100\n",
+        encoding="utf-8",
+    )
     question = "Who asked for a new lamp?"
     assert main(["ask", question, "--context", "--top-k", "1", "--config", str(config)]) == 0
     out = capsys.readouterr().out

@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from retrieval.answering.windows import ELLIPSIS, ShownText, choose_window, cut_words
+from retrieval.answering.windows import (
+    ELLIPSIS,
+    ShownText,
+    Window,
+    choose_window,
+    cut_words,
+    widen,
+)
 from retrieval.text.analysis import Analyzer
 from retrieval.text.answer_types import Asked
 from retrieval.text.passages import Passage
@@ -38,6 +45,8 @@ def make_excerpt(
     asked: Asked | None = None,
     shown: ShownText | None = None,
     anywhere: bool = True,
+    beside: ShownText | None = None,
+    spill: bool = True,
 ) -> Excerpt:
     """The best part of a passage for a question: about target_chars, never over max_chars.
 
@@ -46,7 +55,9 @@ def make_excerpt(
 
     With ``shown``, the sentences already shown count for nothing, so the excerpt moves
     on to the rest of the paragraph; ``Excerpt.new`` and ``Excerpt.relevant`` say what
-    it shows besides.
+    it shows besides. With ``spill``, a short paragraph's window runs on into its
+    neighbours, but not into a sentence ``shown`` or ``beside`` it (in the answer's
+    other excerpts).
     """
     shown = shown or ShownText()
     # The window may run on into the rest of the paragraph the passage was cut from.
@@ -72,6 +83,14 @@ def make_excerpt(
             anywhere,
         )
         lead = _attribution(article_text, passage, lo + body.start, room)
+    if spill and body.text == text and not lead:
+        # The whole paragraph is short: the window runs on into its neighbours.
+        taken = shown.plus(beside) if beside else shown
+        start, end = widen(
+            article_text, (lo, hi), weights, analyzer, target_chars, max_chars, taken
+        )
+        body = Window(start, end, False, False, article_text[start:end])
+        text = article_text
     quoted = body.render(text)
     excerpt = f"{lead}\n{quoted}" if lead else quoted
     highlights = tuple(

@@ -80,8 +80,9 @@ def whats_new(
         kept.append(fingerprint)
         piece = index.passages[passage]
         article = index.article(piece.article_id)
+        # What's new is the passage's own words, not the older text around it.
         excerpt = make_excerpt(
-            article.text, piece, weights, index.analyzer, target_chars, max_chars
+            article.text, piece, weights, index.analyzer, target_chars, max_chars, spill=False
         )
         results.append(
             Result(

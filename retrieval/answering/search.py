@@ -17,7 +17,7 @@ from retrieval.answering.query import (
     written_as_name,
 )
 from retrieval.answering.ranking import rank
-from retrieval.answering.windows import ShownText
+from retrieval.answering.windows import ELLIPSIS, ShownText
 from retrieval.index.corpus_index import CorpusIndex
 from retrieval.index.filtering import Selection, select
 from retrieval.storage.neighbours import PassageRef
@@ -25,6 +25,7 @@ from retrieval.text.analysis import normalize
 from retrieval.text.answer_types import asked
 from retrieval.text.article import Source
 from retrieval.text.filters import Filters
+from retrieval.text.sentences import sentence_spans
 
 # How many top passages are looked at to fill top-k after merging duplicates.
 POOL_FACTOR = 8
@@ -110,6 +111,7 @@ def search(
         if sum(relevant) == options.top_k:
             continue
         sources = passage_sources(index, candidate.passage, chosen)
+        here = ShownText(r.excerpt for r in results)
         passage = index.passages[candidate.passage]
         article = index.article(passage.article_id)
         paragraph = (article.id, paragraph_around(article.text, passage.start, passage.end)[0])
@@ -124,11 +126,12 @@ def search(
             seen,
             # A second passage of a paragraph already quoted shows its own part of it.
             anywhere=paragraph not in quoted,
+            beside=here,
         )
         if not excerpt.new:
             continue
-        if any(r.excerpt == excerpt.text for r in results):
-            # A passage cut from the same paragraph already shows these words.
+        if all(here.has(piece) for piece in _sentences(excerpt.text)):
+            # The answer's other excerpts already show these words.
             continue
         kept.append(fingerprint)
         quoted.add(paragraph)
@@ -146,6 +149,12 @@ def search(
     ordered += [r for r, asked_for in zip(results, relevant, strict=True) if not asked_for]
     found = tuple(ordered[: options.top_k])
     return Answer(question, found, articles, passages, query.terms, filters=filters or None)
+
+
+def _sentences(excerpt: str) -> list[str]:
+    """An excerpt's sentences, without the ellipses that mark its cuts."""
+    text = excerpt.replace(ELLIPSIS, " ")
+    return [text[start:end] for start, end in sentence_spans(text)]
 
 
 def _analyze(index: CorpusIndex, text: str, options: SearchOptions) -> Query:

@@ -39,6 +39,12 @@ class ShownText:
         flat = _flat(sentence)
         return bool(flat) and flat in self._text
 
+    def plus(self, other: ShownText) -> ShownText:
+        """The text shown here and the text shown there."""
+        joined = ShownText()
+        joined._text = "\n".join(t for t in (self._text, other._text) if t)
+        return joined
+
 
 def _flat(text: str) -> str:
     """Text with ellipses and line breaks as spaces: how it compares with shown text."""
@@ -282,3 +288,50 @@ def cut_words(text: str, limit: int) -> str:
     if space > limit // 2:
         cut = cut[:space]
     return cut.rstrip(" ,;:-–—")
+
+
+def widen(
+    text: str,
+    span: tuple[int, int],
+    weights: Mapping[str, float],
+    analyzer: Analyzer,
+    target: int,
+    limit: int,
+    taken: ShownText | None = None,
+) -> tuple[int, int]:
+    """A whole paragraph's span (or several) widened into the paragraphs around it.
+
+    News paragraphs are a sentence or two, and the answer to a question is often the
+    next one's ("… a ballot box was set on fire." / "… at a transit center in
+    Vancouver"): up to ``target``, the following sentences and then the preceding
+    ones are taken in; past it, up to ``limit``, only those with some of the
+    question's words. It stops at a sentence ``taken`` (shown already).
+    """
+    taken = taken or ShownText()
+    start, end = span
+    if end - start >= target:
+        return span
+    lo, hi = max(0, start - limit), min(len(text), end + limit)
+    spans = [(lo + s, lo + e) for s, e in sentence_spans(text[lo:hi])]
+    before = [sp for sp in spans if sp[1] <= start][::-1]
+    after = [sp for sp in spans if sp[0] >= end]
+    # A sentence at the region's edge may be cut by it: not taken.
+    if lo > 0:
+        before = before[:-1]
+    if hi < len(text):
+        after = after[:-1]
+
+    def holds(sp: tuple[int, int]) -> bool:
+        return any(weights.get(t.term, 0) > 0 for t in analyzer.tokens(text[sp[0] : sp[1]]))
+
+    for side, cap, needs in ((after, target, False), (before, target, False),
+                             (after, limit, True), (before, limit, True)):  # fmt: skip
+        while side:
+            s, e = side[0]
+            if max(end, e) - min(start, s) > cap or (needs and not holds(side[0])):
+                break
+            if taken.has(text[s:e]):
+                break
+            start, end = min(start, s), max(end, e)
+            side.pop(0)
+    return start, end

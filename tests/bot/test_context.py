@@ -3,6 +3,7 @@ from a custom id that outlives the process and the index positions."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -50,8 +51,12 @@ def pressed_by(bot: StoryBot, user_id: int = 555, **data: Any) -> FakeInteractio
     return interaction
 
 
-async def test_every_excerpt_of_an_answer_has_its_context_button(make_bot: MakeBot) -> None:
-    bot = await make_bot()
+async def test_every_excerpt_of_an_answer_has_its_context_button(
+    make_bot: MakeBot, settings: Settings
+) -> None:
+    # Excerpts of a sentence or so: the article's short paragraphs are shown apart.
+    short = dataclasses.replace(settings.excerpts, target_chars=100, max_chars=120)
+    bot = await make_bot(dataclasses.replace(settings, excerpts=short))
     posted = await ask(bot)
     expected = [r.ref for r in bot.retriever.ask(ASKABLE).results]
     found = buttons(posted["view"])
