@@ -17,7 +17,7 @@ from retrieval.answering.query import (
     written_as_name,
 )
 from retrieval.answering.ranking import rank
-from retrieval.answering.windows import ELLIPSIS, ShownText
+from retrieval.answering.windows import ShownText
 from retrieval.index.corpus_index import CorpusIndex
 from retrieval.index.filtering import Selection, select
 from retrieval.storage.neighbours import PassageRef
@@ -25,7 +25,6 @@ from retrieval.text.analysis import normalize
 from retrieval.text.answer_types import asked
 from retrieval.text.article import Source
 from retrieval.text.filters import Filters
-from retrieval.text.sentences import sentence_spans
 
 # How many top passages are looked at to fill top-k after merging duplicates.
 POOL_FACTOR = 8
@@ -130,7 +129,7 @@ def search(
         )
         if not excerpt.new:
             continue
-        if all(here.has(piece) for piece in _sentences(excerpt.text)):
+        if here.covers(excerpt.text):
             # The answer's other excerpts already show these words.
             continue
         kept.append(fingerprint)
@@ -149,12 +148,6 @@ def search(
     ordered += [r for r, asked_for in zip(results, relevant, strict=True) if not asked_for]
     found = tuple(ordered[: options.top_k])
     return Answer(question, found, articles, passages, query.terms, filters=filters or None)
-
-
-def _sentences(excerpt: str) -> list[str]:
-    """An excerpt's sentences, without the ellipses that mark its cuts."""
-    text = excerpt.replace(ELLIPSIS, " ")
-    return [text[start:end] for start, end in sentence_spans(text)]
 
 
 def _analyze(index: CorpusIndex, text: str, options: SearchOptions) -> Query:

@@ -39,6 +39,11 @@ class ShownText:
         flat = _flat(sentence)
         return bool(flat) and flat in self._text
 
+    def covers(self, excerpt: str) -> bool:
+        """Whether every sentence of an excerpt is shown already."""
+        text = excerpt.replace(ELLIPSIS, " ")
+        return all(self.has(text[start:end]) for start, end in sentence_spans(text))
+
     def plus(self, other: ShownText) -> ShownText:
         """The text shown here and the text shown there."""
         joined = ShownText()
