@@ -58,6 +58,12 @@ def test_curly_quotes_are_kept_for_display() -> None:
         ("line one\nwrapped here\n\nnext", "line one wrapped here\n\nnext"),
         ("• first\n• second", "first\n\nsecond"),
         ("Advertisement\n\nReal text.", "Real text."),
+        (
+            "JUST WATCHED 'Not your show': Judge admonishes Jones Replay More Videos ... "
+            "MUST WATCH 'Not your show': Judge admonishes Jones 03:40\n\nThe jury decided.",
+            "The jury decided.",
+        ),
+        ("I JUST WATCHED it: a MUST WATCH at 03:40.", "I JUST WATCHED it: a MUST WATCH at 03:40."),
         ("tab\tand\u00a0nbsp   spaces", "tab and nbsp spaces"),
         ("zero\u200bwidth", "zerowidth"),
         ("\r\nwindows\r\n\r\nlines\r\n", "windows\n\nlines"),

@@ -1,7 +1,8 @@
 """Cleaning: article text as people read it, without markup or web debris.
 
 The cleaned text is what excerpts quote, so it keeps every word of the article
-and changes only markup, bullets, boilerplate markers and broken spacing.
+and changes only markup, bullets, boilerplate markers (a video player's labels
+among them) and broken spacing.
 """
 
 from __future__ import annotations
@@ -37,6 +38,13 @@ _MARKER = re.compile(
     r"Read\s+more|Share\s+this(?:\s+article)?|Continue\s+reading|Image\s+\d+\s+of\s+\d+)"
     r"[ \t.…:]*$",
     re.IGNORECASE | re.MULTILINE,
+)
+# An embedded video player's text, as pages give it: the clip's title twice between
+# the player's labels, then its running time. A line of the player, not of the article.
+_PLAYER = re.compile(
+    r"^[ \t]*JUST WATCHED\b[^\n]{1,300}?\bReplay More Videos\b[^\n]{0,10}?\bMUST WATCH\b"
+    r"[^\n]{1,300}?\b\d{1,2}:\d\d[ \t]*$",
+    re.MULTILINE,
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
 # Runs of spacing become one space; a lone plain space is left alone (most
@@ -89,6 +97,8 @@ def clean_text(raw: str) -> str:
     text = _CONTROL.sub("", text)
     text = _SPACES.sub(" ", text)
     text = _MARKER.sub("", text)
+    if "JUST WATCHED" in text:
+        text = _PLAYER.sub("", text)
     text = _LEADING_UNDERSCORE.sub("", text)
     if _POSSESSIVE_HINT.search(text):
         text = _GLUED_POSSESSIVE.sub(r"\1 ", text)
