@@ -66,3 +66,36 @@ def test_a_question_keeps_its_neighbouring_terms(
     query = analyze_query(question, index.analyzer, index.scorer, fuzzy=False)
     term = index.analyzer.term
     assert list(query.pairs) == [(term(a), term(b)) for a, b in pairs]
+
+
+IDIOM_ARTICLES = {
+    "held": "The county fair was held in Brandon last summer, organisers said.",
+    "place": "The fair is a good place to take the children, organisers said.",
+    "bakery": ARTICLES["bakery"],
+    "library": ARTICLES["library"],
+}
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Where did the fair take place?", "Where is the fair taking place?"],
+)
+def test_take_place_asks_where_it_happened_not_about_a_place(tmp_path: Path, question: str) -> None:
+    found = retriever_over(tmp_path, IDIOM_ARTICLES).ask(question).results
+    assert found[0].sources[0].title == "held"
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("Where did the fair take place?", ["fair"]),
+        ("Where does the fair take children?", ["fair", "take", "children"]),
+        ("Which place did the fair take?", ["place", "fair", "take"]),
+    ],
+)
+def test_only_take_place_together_is_left_out(
+    tmp_path: Path, question: str, words: list[str]
+) -> None:
+    index = retriever_over(tmp_path, IDIOM_ARTICLES).index
+    query = analyze_query(question, index.analyzer, index.scorer, fuzzy=False)
+    assert list(query.terms) == [index.analyzer.term(w) for w in words]

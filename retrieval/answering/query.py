@@ -92,6 +92,15 @@ class Query:
     pairs: tuple[tuple[str, str], ...] = ()
 
 
+_TAKE = frozenset("take takes took taken taking".split())
+
+
+def _takes_place(word: str, following: str) -> bool:
+    """Whether two words are "take place", which says that something happened, not where:
+    "where did the fair take place?" asks where the fair was, not about any place."""
+    return word in _TAKE and following == "place"
+
+
 def check_question(question: str, limit: int) -> None:
     """Raise QuestionTooLong for a question (less its surrounding space) over ``limit``."""
     length = len(question.strip())
@@ -134,6 +143,9 @@ def analyze_query(
         if plain in QUESTION_FRAME or (plain in _REQUEST_VERBS and following in _REQUEST_OBJECTS):
             continue
         if plain == "going" and following == "to":  # the future tense, not a movement
+            continue
+        before = normalize(words[position - 1]) if position else ""
+        if _takes_place(plain, following) or _takes_place(before, plain):
             continue
         if len(word) <= MAX_CORRECTED_LENGTH and is_letter_run(word):
             continue
