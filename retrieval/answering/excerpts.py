@@ -8,7 +8,8 @@ in the neighbouring text is preceded by the words that name them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from math import fsum
 
 from retrieval.answering.windows import (
     ELLIPSIS,
@@ -33,6 +34,8 @@ class Excerpt:
     new: bool = True  # shows a sentence not already shown
     # Of what is new, some matches the question (or is said by someone it names).
     relevant: bool = True
+    # The span of the article's text it was cut from (first to last character shown).
+    span: tuple[int, int] = (0, 0)
 
 
 def make_excerpt(
@@ -93,11 +96,11 @@ def make_excerpt(
         text = article_text
     quoted = body.render(text)
     excerpt = f"{lead}\n{quoted}" if lead else quoted
-    highlights = tuple(
-        (t.start, t.end) for t in analyzer.tokens(excerpt) if weights.get(t.term, 0) > 0
-    )
+    highlights = _highlights(excerpt, weights, analyzer)
+    offset = 0 if text is article_text else lo
+    span = (offset + body.start, offset + body.end)
     if not shown:
-        return Excerpt(excerpt, highlights)
+        return Excerpt(excerpt, highlights, span=span)
     new = [piece for piece in _sentences(body.text) if not shown.has(piece)]
     relevant = any(weights.get(t.term, 0) > 0 for piece in new for t in analyzer.tokens(piece))
     if new and passage.speaker:
@@ -105,7 +108,60 @@ def make_excerpt(
         relevant = relevant or any(
             weights.get(t.term, 0) > 0 for t in analyzer.tokens(passage.speaker)
         )
-    return Excerpt(excerpt, highlights, bool(new), relevant)
+    return Excerpt(excerpt, highlights, bool(new), relevant, span)
+
+
+def rest_of_paragraph(
+    article_text: str,
+    shown: tuple[int, int],
+    weights: Mapping[str, float],
+    analyzer: Analyzer,
+    target_chars: int = 300,
+    max_chars: int = 400,
+    asked: Asked | None = None,
+) -> Excerpt | None:
+    """The best excerpt of what a paragraph holds before or after the span ``shown`` of it.
+
+    Of the two sides, the window holding more of the question's weight is taken (after
+    the span, of equals); None when neither holds any of it.
+    """
+    lo, hi = paragraph_around(article_text, shown[0], shown[1])
+    best: tuple[float, bool, Window, int] | None = None
+    for start, end, after in ((shown[1], hi, True), (lo, shown[0], False)):
+        text = article_text[start:end]
+        if not text.strip():
+            continue
+        start += len(text) - len(text.lstrip())
+        text = text.strip()
+        # One character of the limit goes to the ellipsis on the shown excerpt's side.
+        window = choose_window(
+            text, (0, len(text)), weights, analyzer, target_chars - 1, max_chars - 1, asked
+        )
+        held = held_weight(window.text, weights, analyzer)
+        if held and (best is None or held > best[0]):
+            best = (held, after, window, start)
+    if best is None:
+        return None
+    _, after, window, start = best
+    # The excerpt shown already stands on one side of it: text is left out there.
+    window = replace(window, cut_before=window.cut_before or after)
+    window = replace(window, cut_after=window.cut_after or not after)
+    text = window.render(article_text[start:])
+    span = (start + window.start, start + window.end)
+    return Excerpt(text, _highlights(text, weights, analyzer), span=span)
+
+
+def held_weight(text: str, weights: Mapping[str, float], analyzer: Analyzer) -> float:
+    """The weight of the question's terms that a text holds."""
+    return fsum(
+        weights[t] for t in {token.term for token in analyzer.tokens(text)} & weights.keys()
+    )
+
+
+def _highlights(
+    text: str, weights: Mapping[str, float], analyzer: Analyzer
+) -> tuple[tuple[int, int], ...]:
+    return tuple((t.start, t.end) for t in analyzer.tokens(text) if weights.get(t.term, 0) > 0)
 
 
 def _sentences(text: str) -> list[str]:

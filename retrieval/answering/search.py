@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from retrieval.answering.answer import Answer, Result
-from retrieval.answering.excerpts import make_excerpt, paragraph_around
+from retrieval.answering.excerpts import (
+    held_weight,
+    make_excerpt,
+    paragraph_around,
+    rest_of_paragraph,
+)
 from retrieval.answering.query import (
     Query,
     analyze_query,
@@ -22,7 +27,7 @@ from retrieval.index.corpus_index import CorpusIndex
 from retrieval.index.filtering import Selection, select
 from retrieval.storage.neighbours import PassageRef
 from retrieval.text.analysis import normalize
-from retrieval.text.answer_types import asked
+from retrieval.text.answer_types import Asked, asked
 from retrieval.text.article import Source
 from retrieval.text.filters import Filters
 
@@ -93,6 +98,7 @@ def search(
     seen = ShownText(shown)
     asks = asked(question)
     results: list[Result] = []
+    cut_from: list[tuple[int, int]] = []  # the span of the article each result shows
     # False: only a passage shown before, with new words none of which were asked for.
     relevant: list[bool] = []
     kept: list[tuple[set[str], set[str]]] = []
@@ -143,11 +149,48 @@ def search(
             ref=PassageRef.of(article, passage),
         )
         results.append(result)
+        cut_from.append(excerpt.span)
         relevant.append(excerpt.relevant)
-    ordered = [r for r, asked_for in zip(results, relevant, strict=True) if asked_for]
-    ordered += [r for r, asked_for in zip(results, relevant, strict=True) if not asked_for]
+    order = [n for n, asked_for in enumerate(relevant) if asked_for]
+    order += [n for n, asked_for in enumerate(relevant) if not asked_for]
+    ordered = [results[n] for n in order]
+    if ordered and not shown:
+        rest = _rest_of_best(index, cut_from[order[0]], ordered, query.weights, options, asks)
+        if rest is not None:
+            ordered.insert(*rest)
     found = tuple(ordered[: options.top_k])
     return Answer(question, found, articles, passages, query.terms, filters=filters or None)
+
+
+def _rest_of_best(
+    index: CorpusIndex,
+    shown: tuple[int, int],
+    ordered: Sequence[Result],
+    weights: Mapping[str, float],
+    options: SearchOptions,
+    asks: Asked | None,
+) -> tuple[int, Result] | None:
+    """The rest of the best excerpt's paragraph, and its place among the answer's excerpts.
+
+    An excerpt shows about half of a long paragraph, and the answer is often in the part
+    it leaves out (``shown`` is the span it shows). The rest is worth the best excerpt's
+    score in the measure that it holds as much of the question, and takes its place
+    among the others by that worth.
+    """
+    best = ordered[0]
+    if best.ref is None:
+        return None
+    article = index.article(best.ref.article_id)
+    rest = rest_of_paragraph(
+        article.text, shown, weights, index.analyzer, options.target_chars, options.max_chars, asks
+    )
+    if rest is None or ShownText(r.excerpt for r in ordered).covers(rest.text):
+        return None
+    held = held_weight(rest.text, weights, index.analyzer)
+    worth = best.score * held / max(held, held_weight(best.excerpt, weights, index.analyzer))
+    at = next((n for n, r in enumerate(ordered) if n and r.score < worth), len(ordered))
+    result = replace(best, excerpt=rest.text, score=round(worth, 6), highlights=rest.highlights)
+    return at, result
 
 
 def _analyze(index: CorpusIndex, text: str, options: SearchOptions) -> Query:
