@@ -45,6 +45,9 @@ from tests.corpora import retriever_over
         ("What is the capital of France?", AnswerType.PLACE),
         ("What was the name of the engineer?", AnswerType.PERSON),
         ("Tell me about the ferry fares", None),
+        # "What kind of" asks what a thing is like, not for one by its name.
+        ("What kind of city is Toronto?", None),
+        ("Which type of company filed for bankruptcy?", None),
     ],
 )
 def test_a_question_says_what_it_asks_for(question: str, kind: AnswerType | None) -> None:

@@ -91,9 +91,13 @@ def test_take_place_asks_where_it_happened_not_about_a_place(tmp_path: Path, que
         ("Where did the fair take place?", ["fair"]),
         ("Where does the fair take children?", ["fair", "take", "children"]),
         ("Which place did the fair take?", ["place", "fair", "take"]),
+        # "What kind of" frames the question; a kind named otherwise is a word of it.
+        ("What kind of fair was it?", ["fair"]),
+        ("Which type of children does the fair take?", ["children", "fair", "take"]),
+        ("Was the fair kind to children?", ["fair", "kind", "children"]),
     ],
 )
-def test_only_take_place_together_is_left_out(
+def test_take_place_and_what_kind_of_are_left_out(
     tmp_path: Path, question: str, words: list[str]
 ) -> None:
     index = retriever_over(tmp_path, IDIOM_ARTICLES).index

@@ -12,6 +12,7 @@ from itertools import pairwise
 from retrieval.errors import QuestionTooLong
 from retrieval.index.scoring import BM25Scorer
 from retrieval.text.analysis import WORD, Analyzer, fold, normalize
+from retrieval.text.answer_types import KIND_WORDS
 
 _LETTERS = string.ascii_lowercase
 MIN_CORRECTED_LENGTH = 5
@@ -147,6 +148,8 @@ def analyze_query(
         before = normalize(words[position - 1]) if position else ""
         if _takes_place(plain, following) or _takes_place(before, plain):
             continue
+        if plain in KIND_WORDS and following == "of" and before in ("what", "which"):
+            continue  # "what kind of city": the question's frame, not its subject
         if len(word) <= MAX_CORRECTED_LENGTH and is_letter_run(word):
             continue
         term = analyzer.term(word)

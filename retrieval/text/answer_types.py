@@ -84,8 +84,11 @@ _SIMPLE = {
     "where": AnswerType.PLACE,
     "why": AnswerType.REASON,
 }
-# Words between "what"/"which" and its noun: "what kind of", "which two".
-_FILLER = frozenset("kind type sort of the a an two three other first last".split())
+# Words between "what"/"which" and its noun: "which two", "what other".
+_FILLER = frozenset("of the a an two three other first last".split())
+# "What kind of X" asks what an X is like (an adjective, a description), not for
+# an X by its name.
+KIND_WORDS = frozenset("kind kinds type types sort sorts".split())
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,9 @@ def _what(following: list[str]) -> Asked | None:
     """
     words = following[1:] if following[:1] and following[0] in _COPULAS else following
     for at, word in enumerate(words):
+        if word in KIND_WORDS:
+            # "What kind of city is Toronto?" asks what it is like, not which city.
+            return None
         for nouns, kind in (
             (_DATE_NOUNS, AnswerType.DATE),
             (_NUMBER_NOUNS, AnswerType.NUMBER),
