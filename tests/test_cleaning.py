@@ -64,6 +64,23 @@ def test_curly_quotes_are_kept_for_display() -> None:
             "The jury decided.",
         ),
         ("I JUST WATCHED it: a MUST WATCH at 03:40.", "I JUST WATCHED it: a MUST WATCH at 03:40."),
+        # A link to another story: a kicker in capitals, a colon, a headline.
+        (
+            "The jury met.\n\nHOW MUCH WILL HE PAY?:Trial begins after judge ruled\n\nIt ended.",
+            "The jury met.\n\nIt ended.",
+        ),
+        ("A.\n\n'LIVING HELL': Parents say claims spawned threats\n\nB.", "A.\n\nB."),
+        ("A.\n\n<p><strong>READ MORE:</strong> <a href='/x'>Ford vows to stay</a></p>", "A."),
+        # A fact box's one-word label, a kicker before a sentence, a caption, a quote.
+        ("WHEN: Saturday at noon", "WHEN: Saturday at noon"),
+        ("US OPEN: The tournament begins today.", "US OPEN: The tournament begins today."),
+        (
+            "TORONTO, ON - NOV 6: Ford speaks (Photo by Getty)",
+            "TORONTO, ON - NOV 6: Ford speaks (Photo by Getty)",
+        ),
+        ("Ford said: I AM NOT LEAVING", "Ford said: I AM NOT LEAVING"),
+        # A page of nothing but such lines keeps them: they are all it says.
+        ("BREAKING NEWS: Ford stays in office", "BREAKING NEWS: Ford stays in office"),
         ("tab\tand\u00a0nbsp   spaces", "tab and nbsp spaces"),
         ("zero\u200bwidth", "zerowidth"),
         ("\r\nwindows\r\n\r\nlines\r\n", "windows\n\nlines"),

@@ -2,7 +2,7 @@
 
 The cleaned text is what excerpts quote, so it keeps every word of the article
 and changes only markup, bullets, boilerplate markers (a video player's labels
-among them) and broken spacing.
+among them), links to other stories and broken spacing.
 """
 
 from __future__ import annotations
@@ -45,6 +45,14 @@ _PLAYER = re.compile(
     r"^[ \t]*JUST WATCHED\b[^\n]{1,300}?\bReplay More Videos\b[^\n]{0,10}?\bMUST WATCH\b"
     r"[^\n]{1,300}?\b\d{1,2}:\d\d[ \t]*$",
     re.MULTILINE,
+)
+# A link to another story, as news pages set it between paragraphs: a kicker of two or
+# more words in capitals, a colon, then the other story's headline, which ends without a
+# full stop ("HOW MUCH WILL HE PAY?:Trial begins after judge ruled"). A fact box's line
+# ("WHEN: Saturday") has a one-word label; a sentence after a kicker ends as one.
+_KICKER_WORD = r"[‘'\"“]?[A-Z][A-Z.’'&]*[?!]?[’'\"”]?"
+_TEASER = re.compile(
+    rf"{_KICKER_WORD}(?:[ \t]+{_KICKER_WORD})+[ \t]*:[’'\"”]?[ \t]*[^\n]*[^\s.!?\"”)…:]"
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
 # Runs of spacing become one space; a lone plain space is left alone (most
@@ -121,4 +129,6 @@ def clean_text(raw: str) -> str:
                 current.append(line)
         if current:
             paragraphs.append(" ".join(current))
-    return "\n\n".join(paragraphs)
+    # A text of nothing but such lines is kept whole: they are all it has to say.
+    kept = [p for p in paragraphs if not _TEASER.fullmatch(p)] or paragraphs
+    return "\n\n".join(kept)
