@@ -6,11 +6,12 @@ import random
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import retrieval.answering.ranking.ranker as ranking
 from retrieval.answering.query import analyze_query
-from retrieval.answering.ranking.context import in_context, paragraph_of
+from retrieval.answering.ranking.context import in_context, paragraph_of, with_title
 from retrieval.index.grouped import group_scores
 from retrieval.index.scoring import Scored
 from retrieval.retriever import Retriever
@@ -162,3 +163,46 @@ def test_a_name_of_several_words_covers_the_question_once(
     found = retriever_over(tmp_path, LISI).ask("What is Alexander Lisi charged with?")
     # "Alexander Lisi" is one person: naming him in full is no more of the question.
     assert found.results[0].sources[0].title == first
+
+
+# The title names the lighthouse; the paragraph on its repair never does. Another
+# article repeats the lighthouse's name but says nothing of a repair.
+TITLED = {
+    "Gull Rock lighthouse": "Visitors can climb the tower on weekends in summer.\n\n"
+    "The keeper repaired the great lamp in the winter of 1921, working alone for weeks.",
+    "Harbour diary": "From the harbour the Gull Rock lighthouse is a white speck at night.",
+    "Bakery": "A new bakery opened on the main street, selling bread and pastries.",
+    "Library": "The library reopened with a new reading room and a garden.",
+    "Ferry": "The ferry to the island runs twice a day in summer.",
+}
+
+
+@pytest.mark.parametrize(
+    ("titled", "first"), [(True, "Gull Rock lighthouse"), (False, "Harbour diary")]
+)
+def test_a_passage_counts_the_question_words_its_title_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, titled: bool, first: str
+) -> None:
+    if not titled:
+        monkeypatch.setattr(ranking, "with_title", lambda *args: None)
+    answer = retriever_over(tmp_path, TITLED).ask("Repairs to the lamp of the Gull Rock lighthouse")
+    assert answer.results[0].sources[0].title == first
+
+
+def test_a_title_adds_only_the_words_a_passage_lacks(tmp_path: Path) -> None:
+    index = retriever_over(tmp_path, TITLED).index
+    terms = index.analyzer.terms("gull rock lighthouse lamp")
+    assert len(terms) == 4 and all(index.scorer.has_term(t) for t in terms)
+    top = index.scorer.top(terms, 10)
+    weights = {t: 1.0 + n for n, t in enumerate(terms)}
+    docs = np.array([t.passage for t in top], dtype=np.int64)
+    has = {t: index.scorer.contains(t, docs) for t in terms}
+    scores = [0.0] * len(top)
+    with_title(index, weights, top, has, scores)
+    by_title = {index.source_of(t.passage).title: s for t, s in zip(top, scores, strict=True)}
+    # The lamp's passage lacks the three words its title holds; the harbour's holds them
+    # itself, and its title none. (The tower's passage holds no word of the question.)
+    assert by_title == {
+        "Gull Rock lighthouse": pytest.approx(1.0 + 2.0 + 3.0),
+        "Harbour diary": 0.0,
+    }

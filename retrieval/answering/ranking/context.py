@@ -1,4 +1,4 @@
-"""Context: a passage scored together with the paragraph it was cut from.
+"""Context: a passage scored together with the paragraph it was cut from and its title.
 
 A long paragraph is cut into passages of a few sentences, and the words of a
 question are often spread over the whole paragraph, so the passage with the
@@ -6,17 +6,21 @@ answer may hold fewer of them than its neighbour. Each passage's BM25 score is
 therefore interpolated, half and half, with its paragraph's (the paragraph
 scored as one document, `index/grouped.py`); a passage that is a whole
 paragraph keeps its own score.
+
+An article's title names its subject, which its passages leave unsaid once it is
+named ("the judge", "the stadium", "he"): a question's word that the title holds
+counts in each passage of the article that lacks it (``with_title``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from retrieval.index.corpus_index import CorpusIndex
 from retrieval.index.grouped import group_scores
-from retrieval.index.scoring import FloatArray, Scored
+from retrieval.index.scoring import FloatArray, Mask, Scored
 from retrieval.text.passages import Passage
 
 # The passage's own share, fixed a priori: neither it nor its paragraph is
@@ -117,3 +121,24 @@ def _named_scores(
             total += np.max(parts, axis=0)
         scored.append(total)
     return scored[0], scored[1]
+
+
+def with_title(
+    index: CorpusIndex,
+    weights: Mapping[str, float],
+    top: Sequence[Scored],
+    has: Mapping[str, Mask],
+    scores: list[float],
+) -> None:
+    """Each passage's score raised by the question's words its article's title holds and it lacks.
+
+    Such a word counts as it would once in a passage of average length: its idf
+    (``weights``). ``has`` tells, for each term, which of the ``top`` passages hold it.
+    """
+    titled: dict[str, frozenset[str]] = {}
+    for n, scored in enumerate(top):
+        source = index.source_of(scored.passage)
+        terms = titled.get(source.id)
+        if terms is None:
+            terms = titled[source.id] = frozenset(index.analyzer.terms(source.title or ""))
+        scores[n] += sum(weights[t] for t in terms if t in weights and not has[t][n])

@@ -1,6 +1,6 @@
 """The ranker: each candidate passage scored with its context and the re-ranking signals.
 
-Each passage's BM25 score is taken with its paragraph's (``context``), raised by the
+Each passage's BM25 score is taken with its paragraph's and its title's (``context``), raised by the
 names the question capitalises and the passage does too, by how much of the question
 it covers (an answer of the asked type counting as one of its words), and by the
 question's phrases it keeps whole (``rerank``).
@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.answering.query import Query
-from retrieval.answering.ranking.context import in_context
+from retrieval.answering.ranking.context import in_context, with_title
 from retrieval.answering.ranking.rerank import (
     PHRASE_WEIGHT,
     answer_coverage,
@@ -70,6 +70,7 @@ def rank(
     ]
     if asks is not None and asks.phrase:
         _unask(index, query, asks.phrase, top, texts, scores, covered)
+    with_title(index, query.weights, top, has, scores)
     ranked = _names_once(query, has, covered)
     frame = index.analyzer.term(asks.frame) if asks is not None and asks.frame else None
     framed = has[frame] if frame in has else np.ones(len(docs), dtype=bool)
