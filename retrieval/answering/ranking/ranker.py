@@ -1,9 +1,9 @@
 """The ranker: each candidate passage scored with its context and the re-ranking signals.
 
-Each passage's BM25 score is taken with its paragraph's and its title's (``context``), raised by the
-names the question capitalises and the passage does too, by how much of the question
-it covers (an answer of the asked type counting as one of its words), and by the
-question's phrases it keeps whole (``rerank``).
+Each passage's BM25 score is taken with its paragraph's and its title's (``context``),
+raised by the names the question capitalises and the passage does too, by how much of
+the question it covers (an answer of the asked type counting as one of its words), and
+by the question's phrases it keeps whole (``rerank``).
 """
 
 from __future__ import annotations
