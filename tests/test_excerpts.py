@@ -74,6 +74,25 @@ def test_a_cut_sentence_keeps_the_answer_of_the_asked_type(
     assert len(text) <= 160 and text.strip("…") in LONG
 
 
+# One sentence longer than any excerpt, the question's words spread over most of
+# the target, the answer right after them.
+FACULTY = (
+    "Founded by a railway baron, the college grew quickly, and among the members of its "
+    "faculty today are two economists, a former treasury secretary, and the Shakespeare "
+    "scholar David Bevington, who has edited the complete works for more than forty years "
+    "and who still teaches a seminar on the history plays every spring."
+)
+
+
+def test_a_cut_sentence_holding_the_questions_words_runs_past_the_target_to_the_limit() -> None:
+    question = "What Shakespeare scholar is on the faculty today?"
+    weights = {t.term: 1.0 for t in ANALYZER.tokens(question)}
+    passage = Passage("a1", 0, 0, len(FACULTY))
+    text = make_excerpt(FACULTY, passage, weights, ANALYZER, 120, 160, asked(question)).text
+    assert "faculty today" in text and "Shakespeare scholar David Bevington" in text
+    assert 120 < len(text) <= 160 and text.strip("…") in FACULTY
+
+
 FERRY = (
     "The ferry left the harbour at dawn with forty passengers on board. "
     "Gulls followed it out past the breakwater and the old lighthouse. "

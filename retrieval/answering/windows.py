@@ -5,7 +5,8 @@ asked type, and how much of the question its best sentence holds alone. It is
 filled to the target length, and past it, up to the limit, only with sentences
 that hold some of the question's words. Two sentences apart may be shown with
 an ellipsis between them when no run within the limit holds what they hold
-together; a sentence too long for any window is cut to its best words.
+together; a sentence too long for any window is cut to its best words, up to the
+limit, since it holds the question's words.
 """
 
 from __future__ import annotations
@@ -129,7 +130,9 @@ def choose_window(
             if (touches or anywhere) and (best is None or key > best):
                 best, best_run = key, (i, j)
     if not focus_fits:
-        return _cut_sentence(text, spans, terms, inside, weights, analyzer, target, asked)
+        # A sentence too long for any window holds the question's words, and text with
+        # them is taken up to the limit, as a run of sentences is filled past the target.
+        return _cut_sentence(text, spans, terms, inside, weights, analyzer, limit, asked)
     i, j = best_run
     # Fill what room is left up to the target with following, then preceding, sentences.
     while j + 1 < len(spans) and _run_len(spans, i, j + 1) <= target:
