@@ -176,3 +176,52 @@ def test_the_window_does_not_run_into_a_sentence_another_excerpt_shows() -> None
         NEWS, Passage("a1", 0, 0, end), weights, ANALYZER, 150, 200, beside=ShownText([other])
     ).text
     assert shown == NEWS[:end]
+
+
+# A sentence opening with a pronoun names what it is about in the sentence before it.
+HIRED = "The project coordinator is hired by the client."
+ROLE = "{} role is to design the works and to manage the contract."
+STAFF = "Other staff on the site answer to the architect."
+
+
+@pytest.mark.parametrize(
+    ("opening", "takes_in", "leaves_out"),
+    [
+        # "His role": the sentence before, which names whose, comes first.
+        ("His", HIRED, STAFF),
+        # "The coordinator's role" names it: the sentence after comes first, as always.
+        ("The coordinator's", STAFF, HIRED),
+    ],
+)
+def test_a_sentence_that_points_back_takes_in_the_one_before_it_first(
+    opening: str, takes_in: str, leaves_out: str
+) -> None:
+    role = ROLE.format(opening)
+    paragraph = f"{HIRED} {role} {STAFF}"
+    weights = {t.term: 1.0 for t in ANALYZER.tokens("Whose role is to design the works?")}
+    passage = Passage("a1", 0, 0, len(paragraph))
+    text = make_excerpt(paragraph, passage, weights, ANALYZER, 130, 130).text
+    assert role in text and takes_in in text and leaves_out not in text
+
+
+@pytest.mark.parametrize(
+    ("opening", "takes_in", "leaves_out"),
+    [
+        ("She", "The harbour master", "The quay was"),
+        ("The harbour master", "The quay was", "closed the old pier"),
+    ],
+)
+def test_a_short_paragraph_that_points_back_runs_on_into_the_one_before_it_first(
+    opening: str, takes_in: str, leaves_out: str
+) -> None:
+    said = f"{opening} said the ferry would dock at the fishing quay until spring."
+    news = (
+        "The harbour master closed the old pier on Monday.\n\n"
+        f"{said}\n\n"
+        "The quay was painted blue last year."
+    )
+    weights = {t.term: 1.0 for t in ANALYZER.tokens("Where will the ferry dock until spring?")}
+    start = news.index(said)
+    passage = Passage("a1", 0, start, start + len(said))
+    text = make_excerpt(news, passage, weights, ANALYZER, 130, 130).text
+    assert said in text and takes_in in text and leaves_out not in text

@@ -3,7 +3,8 @@
 A window is scored by the question's words it holds, a candidate answer of the
 asked type, and how much of the question its best sentence holds alone. It is
 filled to the target length, and past it, up to the limit, only with sentences
-that hold some of the question's words. Two sentences apart may be shown with
+that hold some of the question's words; a run opening with a pronoun ("His role
+is…") takes in the sentence before it first. Two sentences apart may be shown with
 an ellipsis between them when no run within the limit holds what they hold
 together; a sentence too long for any window is cut to its best words, up to the
 limit, since it holds the question's words.
@@ -25,6 +26,12 @@ ELLIPSIS = "…"
 # its best sentence holds alone: of runs holding the same words, the one that has
 # them together in one sentence, where an answer is usually written.
 SENTENCE_SHARE = 0.5
+# A sentence that opens with a pronoun or a demonstrative ("His role is…", "This has
+# given…") names what it is about in the sentence before it.
+_POINTS_BACK = re.compile(
+    r"[\"“'‘(]*(?:he|she|it|they|his|her|its|their|this|these|that|those|such)\b",
+    re.IGNORECASE,
+)
 
 
 class ShownText:
@@ -134,6 +141,9 @@ def choose_window(
         # them is taken up to the limit, as a run of sentences is filled past the target.
         return _cut_sentence(text, spans, terms, inside, weights, analyzer, limit, asked)
     i, j = best_run
+    # A run opening with a sentence that points back takes in the one it points to first.
+    if i > 0 and _POINTS_BACK.match(text, spans[i][0]) and _run_len(spans, i - 1, j) <= target:
+        i -= 1
     # Fill what room is left up to the target with following, then preceding, sentences.
     while j + 1 < len(spans) and _run_len(spans, i, j + 1) <= target:
         j += 1
@@ -312,8 +322,9 @@ def widen(
     News paragraphs are a sentence or two, and the answer to a question is often the
     next one's ("… a ballot box was set on fire." / "… at a transit center in
     Vancouver"): up to ``target``, the following sentences and then the preceding
-    ones are taken in; past it, up to ``limit``, only those with some of the
-    question's words. It stops at a sentence ``taken`` (shown already).
+    ones are taken in (the one before first, when the span opens with a pronoun);
+    past it, up to ``limit``, only those with some of the question's words. It stops
+    at a sentence ``taken`` (shown already).
     """
     taken = taken or ShownText()
     start, end = span
@@ -332,6 +343,12 @@ def widen(
     def holds(sp: tuple[int, int]) -> bool:
         return any(weights.get(t.term, 0) > 0 for t in analyzer.tokens(text[sp[0] : sp[1]]))
 
+    # A span opening with a sentence that points back takes in the one before it first.
+    if before and _POINTS_BACK.match(text, start):
+        s, e = before[0]
+        if end - s <= target and not taken.has(text[s:e]):
+            start = s
+            before.pop(0)
     for side, cap, needs in ((after, target, False), (before, target, False),
                              (after, limit, True), (before, limit, True)):  # fmt: skip
         while side:
