@@ -16,6 +16,7 @@ from retrieval.index.grouped import group_scores
 from retrieval.index.scoring import Scored
 from retrieval.retriever import Retriever
 from retrieval.settings import load_settings
+from retrieval.text.article import Article
 from tests.corpora import retriever_over
 from tests.test_scoring import ours, random_corpus, reference
 
@@ -206,3 +207,29 @@ def test_a_title_adds_only_the_words_a_passage_lacks(tmp_path: Path) -> None:
         "Gull Rock lighthouse": pytest.approx(1.0 + 2.0 + 3.0),
         "Harbour diary": 0.0,
     }
+
+
+def test_title_terms_follow_the_articles_through_adds_and_removals(tmp_path: Path) -> None:
+    retriever = retriever_over(tmp_path, TITLED)
+
+    def every_passage_reads_its_own_title() -> None:
+        index = retriever.index
+        for number in index.live_articles():
+            source = index.source_at(number)
+            expected = tuple(dict.fromkeys(index.analyzer.terms(source.title or "")))
+            for passage in index.passages_of(source.id):
+                assert index.title_terms(passage) == expected, source.id
+
+    every_passage_reads_its_own_title()
+    retriever.remove("Ferry")
+    # The same id again, under another title; then others, one add at a time.
+    retriever.add([Article(id="Ferry", title="Night crossing", text="The last boat sails late.")])
+    every_passage_reads_its_own_title()
+    for n in range(12):
+        retriever.add([Article(id=f"extra-{n}", title=f"Harbour note {n}", text=f"Note {n}.")])
+        if n % 4 == 0:
+            retriever.remove(f"extra-{n}")
+        every_passage_reads_its_own_title()
+    retriever.add([Article(id="untitled", text="A text with no title at all.")])
+    every_passage_reads_its_own_title()
+    assert retriever.index.title_terms(retriever.index.passages_of("untitled")[0]) == ()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import collections
 import logging
+import sys
 import typing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TypeVar, overload
@@ -28,6 +29,10 @@ Item = tuple[str | None, Article | ArticleError]
 T = TypeVar("T")
 # Articles recently asked for, kept decoded (excerpts ask for the same few often).
 _ARTICLE_CACHE = 256
+# Titles' terms recently asked for: every question reads those of its best passages'
+# articles, and the questions of a conversation keep to a few of them. About 470 bytes
+# each (measured over 26,331 news titles).
+_TITLE_CACHE = 16384
 
 
 class CorpusIndex:
@@ -56,6 +61,7 @@ class CorpusIndex:
         self._passage_count = 0
         self._article_pos: dict[str, int] = {}
         self._decoded: dict[int, Article] = {}
+        self._title_terms: dict[int, tuple[str, ...]] = {}
         self._surfaces: set[str] | None = None
         self._longest_surface: int | None = None
         self._digests: dict[str, str] | None = None
@@ -301,6 +307,21 @@ class CorpusIndex:
             str(meta["id"]), meta.get("title"), meta.get("source"), meta.get("url"),
             meta.get("published"), meta.get("label"),
         )  # fmt: skip
+
+    def title_terms(self, passage: int) -> tuple[str, ...]:
+        """The index terms of the title of the passage's article, each once, in order."""
+        s, local = self._passage_slot(passage)
+        article = self.segments[s].article_of_passage(local)
+        number = self._article_base[s] + article
+        terms = self._title_terms.get(number)
+        if terms is None:
+            title = self.segments[s].articles[article].get("title")
+            words = self.analyzer.terms(str(title)) if title else []
+            terms = tuple(dict.fromkeys(sys.intern(word) for word in words))
+            if len(self._title_terms) >= _TITLE_CACHE:
+                self._title_terms.pop(next(iter(self._title_terms)))
+            self._title_terms[number] = terms
+        return terms
 
     def source_of(self, passage: int) -> Source:
         """Where the passage at this position comes from."""

@@ -135,10 +135,6 @@ def with_title(
     Such a word counts as it would once in a passage of average length: its idf
     (``weights``). ``has`` tells, for each term, which of the ``top`` passages hold it.
     """
-    titled: dict[str, frozenset[str]] = {}
     for n, scored in enumerate(top):
-        source = index.source_of(scored.passage)
-        terms = titled.get(source.id)
-        if terms is None:
-            terms = titled[source.id] = frozenset(index.analyzer.terms(source.title or ""))
+        terms = index.title_terms(scored.passage)
         scores[n] += sum(weights[t] for t in terms if t in weights and not has[t][n])
