@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import collections
 import logging
 import sys
 import typing
@@ -18,7 +17,7 @@ from retrieval.index.live import LiveSet, compact_segment, segment_terms
 from retrieval.index.progress import REBUILD, Progress, ProgressStep
 from retrieval.index.scoring import BM25Params, BM25Scorer
 from retrieval.index.segment import Analyzed, Segment
-from retrieval.index.workers import PARALLEL_MIN, Analysis, Pending
+from retrieval.index.workers import analyze_all
 from retrieval.text.analysis import Analyzer
 from retrieval.text.article import Article, Source
 from retrieval.text.passages import Passage
@@ -89,38 +88,25 @@ class CorpusIndex:
     ) -> Segment:
         """Analyse articles into a new segment and add it; unreadable ones become problems.
 
-        Articles are handed to the workers in chunks as they are read, so reading
-        the corpus and analysing it overlap. ``progress`` hears of each chunk analysed,
-        as soon as it is, in order.
+        ``progress`` hears of each chunk analysed, as soon as it is, in order.
         """
         problems: list[str] = []
         seen: set[str] = set()
-        chunk: list[tuple[str | None, Article]] = []
-        analyzed: list[Analyzed] = []
 
-        def collect(pending: Pending) -> None:
-            done = len(analyzed)
-            analyzed.extend(pending())
-            if progress is not None and len(analyzed) > done:
-                progress(ProgressStep(stage, len(analyzed), refused=len(problems)))
-
-        with Analysis(self.analyzer, workers) as analysis:
-            waiting: collections.deque[Pending] = collections.deque()
+        def accepted() -> Iterator[tuple[str | None, Article]]:
             for file, item in items:
                 problem = self._refusal(item, seen)
-                if problem is not None:
+                if problem is None:
+                    yield file, typing.cast(Article, item)
+                else:
                     problems.append(problem)
                     log.warning("skipped: %s", problem)
-                    continue
-                chunk.append((file, typing.cast(Article, item)))
-                if len(chunk) >= PARALLEL_MIN:
-                    waiting.append(analysis.submit(chunk))
-                    chunk = []
-                    while waiting and waiting[0].ready():
-                        collect(waiting.popleft())
-            waiting.append(analysis.submit(chunk))
-            while waiting:
-                collect(waiting.popleft())
+
+        def analysed(count: int) -> None:
+            if progress is not None:
+                progress(ProgressStep(stage, count, refused=len(problems)))
+
+        analyzed = analyze_all(accepted(), self.analyzer, workers, analysed)
         return self.add_analyzed(analyzed, problems)
 
     def _refusal(self, item: Article | ArticleError, seen: set[str]) -> str | None:

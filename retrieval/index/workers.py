@@ -11,7 +11,8 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from retrieval.index.segment import Analyzed, analyze
@@ -97,6 +98,41 @@ class Analysis:
                 initargs=(a.stemmer_name, a.use_stopwords, os.getpid()),
             )
         return self._pool
+
+
+def analyze_all(
+    items: Iterable[tuple[str | None, Article]],
+    analyzer: Analyzer,
+    workers: int,
+    done: Callable[[int], None] | None = None,
+) -> list[Analyzed]:
+    """Articles analysed in the order given; ``done`` hears the count after each chunk.
+
+    Articles are handed to the workers in chunks as they are read, so reading
+    them and analysing them overlap.
+    """
+    analyzed: list[Analyzed] = []
+
+    def collect(pending: Pending) -> None:
+        before = len(analyzed)
+        analyzed.extend(pending())
+        if done is not None and len(analyzed) > before:
+            done(len(analyzed))
+
+    chunk: list[tuple[str | None, Article]] = []
+    with Analysis(analyzer, workers) as analysis:
+        waiting: deque[Pending] = deque()
+        for item in items:
+            chunk.append(item)
+            if len(chunk) >= PARALLEL_MIN:
+                waiting.append(analysis.submit(chunk))
+                chunk = []
+                while waiting and waiting[0].ready():
+                    collect(waiting.popleft())
+        waiting.append(analysis.submit(chunk))
+        while waiting:
+            collect(waiting.popleft())
+    return analyzed
 
 
 def _start_method() -> str:
