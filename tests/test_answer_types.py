@@ -48,6 +48,11 @@ from tests.corpora import retriever_over
         # "What kind of" asks what a thing is like, not for one by its name.
         ("What kind of city is Toronto?", None),
         ("Which type of company filed for bankruptcy?", None),
+        # Of nouns written together the last is the head, and names the type.
+        ("What modern-day country was he born in?", AnswerType.PLACE),
+        ("Which member state declined to sign?", AnswerType.PLACE),
+        ("What era name did the emperor adopt?", AnswerType.PERSON),
+        ("Which city council voted first?", AnswerType.PLACE),
     ],
 )
 def test_a_question_says_what_it_asks_for(question: str, kind: AnswerType | None) -> None:
@@ -221,6 +226,8 @@ def test_a_how_question_keeps_the_words_that_ask_it(question: str, phrase: str |
         ("In what year did the bridge reopen?", "year"),
         ("How many children were killed?", "many"),
         ("What percentage of voters backed him?", "percentage"),
+        ("What present-day county is the town in?", "county"),
+        ("Which court judge will rule?", None),
         # A title is the question's subject, not the name of a type.
         ("Which judge will rule?", None),
         ("When did the bridge reopen?", None),

@@ -167,18 +167,30 @@ def _what(following: list[str]) -> Asked | None:
         if word in KIND_WORDS:
             # "What kind of city is Toronto?" asks what it is like, not which city.
             return None
-        for nouns, kind in (
-            (_DATE_NOUNS, AnswerType.DATE),
-            (_NUMBER_NOUNS, AnswerType.NUMBER),
-            (_PLACE_NOUNS, AnswerType.PLACE),
-            (_PERSON_NOUNS, AnswerType.PERSON),
-        ):
-            if word in nouns:
-                if word in _TITLES:
-                    return Asked(kind, word)
-                return Asked(kind, frame=word)
+        if _type_of(word) is not None:
+            # Of nouns written together the last is the head: "modern-day country" asks
+            # for a place, "day length" for a number.
+            while at + 1 < len(words) and _type_of(words[at + 1]) is not None:
+                at += 1
+            word = words[at]
+            kind = _type_of(word)
+            assert kind is not None
+            return Asked(kind, word) if word in _TITLES else Asked(kind, frame=word)
         if word in _HOW_MANNER or (word not in _FILLER and at > 0):
             return None
+    return None
+
+
+def _type_of(noun: str) -> AnswerType | None:
+    """The type of answer a noun names ("year", "city", "judge"), if it names one."""
+    for nouns, kind in (
+        (_DATE_NOUNS, AnswerType.DATE),
+        (_NUMBER_NOUNS, AnswerType.NUMBER),
+        (_PLACE_NOUNS, AnswerType.PLACE),
+        (_PERSON_NOUNS, AnswerType.PERSON),
+    ):
+        if noun in nouns:
+            return kind
     return None
 
 
