@@ -93,6 +93,24 @@ def test_a_cut_sentence_holding_the_questions_words_runs_past_the_target_to_the_
     assert 120 < len(text) <= 160 and text.strip("…") in FACULTY
 
 
+# One sentence longer than any excerpt: its subject first, the question's words after it,
+# and some of them said again at its end.
+TRUST = (
+    "The Harbour Trust is the largest owner of ferry piers in terms of berths, holding twelve "
+    "piers along the northern shore and the southern bay, and through its leases of the old "
+    "quays it is the only owner of ferry piers for most of the islands beyond the point."
+)
+
+
+def test_a_cut_sentence_centres_on_the_questions_words_where_they_first_stand() -> None:
+    question = "What is the largest owner of ferry piers in terms of berths?"
+    weights = {t.term: 1.0 for t in ANALYZER.tokens(question)}
+    passage = Passage("a1", 0, 0, len(TRUST))
+    text = make_excerpt(TRUST, passage, weights, ANALYZER, 100, 120, asked(question)).text
+    assert text.startswith("The Harbour Trust is the largest owner of ferry piers")
+    assert len(text) <= 120
+
+
 FERRY = (
     "The ferry left the harbour at dawn with forty passengers on board. "
     "Gulls followed it out past the breakwater and the old lighthouse. "

@@ -264,7 +264,9 @@ def _cut_sentence(
     sentence = text[start:end]
     room = budget - 2
     tokens = [t for t in analyzer.tokens(sentence) if weights.get(t.term, 0) > 0]
-    hits = [t.start for t in tokens]
+    # Each of the question's words where it first stands: a word said again adds
+    # nothing to a window, so it does not pull the window towards it either.
+    hits = sorted({t.term: t.start for t in reversed(tokens)}.values())
     centre = (hits[0] + hits[-1]) // 2 if hits else 0
     centred = max(0, min(centre - room // 2, len(sentence) - room))
     answers = _answers_in(sentence, weights, analyzer, asked)
