@@ -243,3 +243,24 @@ def test_a_short_paragraph_that_points_back_runs_on_into_the_one_before_it_first
     passage = Passage("a1", 0, start, start + len(said))
     text = make_excerpt(news, passage, weights, ANALYZER, 130, 130).text
     assert said in text and takes_in in text and leaves_out not in text
+
+
+# The answer's sentence names its subject only as "It", in the sentence before it; a
+# date further on stands beside the subject's name.
+KELVALE = (
+    "Ships from many ports call at the harbour towns of the coast. "
+    "Among the towns that line the coast is the port of Kelvale. "
+    "It has been a trading settlement since the 14th century and once rivalled the capital. "
+    "Kelvale has long welcomed foreign traders. "
+    "In 1414 a fleet from the east visited the coast. "
+    "Kelvale welcomed an envoy in 1498."
+)
+
+
+def test_an_answer_in_a_sentence_that_points_back_counts_with_the_sentence_before() -> None:
+    question = "When was the port of Kelvale established?"
+    weights = {t.term: 1.0 for t in ANALYZER.tokens(question)}
+    passage = Passage("a1", 0, 0, len(KELVALE))
+    text = make_excerpt(KELVALE, passage, weights, ANALYZER, 150, 160, asked(question)).text
+    assert "port of Kelvale. It has been a trading settlement since the 14th century" in text
+    assert "1498" not in text

@@ -112,7 +112,14 @@ def choose_window(
         for (s, e), new in zip(spans, fresh, strict=True)
     ]
     inside = [s < focus[1] and e > focus[0] for s, e in spans]
-    answers = _answer_weights(text, spans, terms, weights, analyzer, asked)
+    # A sentence that points back is about what the one before it names ("It has
+    # remained a settlement since…"): its answer counts as much as the two are about
+    # the question.
+    about = [
+        terms[k] | terms[k - 1] if k > 0 and _POINTS_BACK.match(text, spans[k][0]) else terms[k]
+        for k in range(len(spans))
+    ]
+    answers = _answer_weights(text, spans, about, weights, analyzer, asked)
     answers = [a if new else 0.0 for a, new in zip(answers, fresh, strict=True)]
     alone = [fsum(weights[t] for t in found) + a for found, a in zip(terms, answers, strict=True)]
     best: tuple[bool, float, int, int] | None = None
