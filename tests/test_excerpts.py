@@ -22,6 +22,13 @@ def excerpt(paragraph: str, question: str, target: int, limit: int) -> str:
     return make_excerpt(paragraph, passage, weights, ANALYZER, target, limit).text
 
 
+def asked_excerpt(text: str, question: str, target: int, limit: int) -> str:
+    """The excerpt of a whole text for a question, with the type of answer it asks for."""
+    weights = {t.term: 1.0 for t in ANALYZER.tokens(question)}
+    passage = Passage("a1", 0, 0, len(text))
+    return make_excerpt(text, passage, weights, ANALYZER, target, limit, asked(question)).text
+
+
 @pytest.mark.parametrize(
     ("paragraph", "holds", "leaves_out"),
     [
@@ -67,9 +74,7 @@ LONG = (
 def test_a_cut_sentence_keeps_the_answer_of_the_asked_type(
     question: str, holds: str, leaves_out: str
 ) -> None:
-    weights = {t.term: 1.0 for t in ANALYZER.tokens(question)}
-    passage = Passage("a1", 0, 0, len(LONG))
-    text = make_excerpt(LONG, passage, weights, ANALYZER, 120, 160, asked(question)).text
+    text = asked_excerpt(LONG, question, 120, 160)
     assert holds in text and leaves_out not in text
     assert len(text) <= 160 and text.strip("…") in LONG
 
@@ -86,9 +91,7 @@ FACULTY = (
 
 def test_a_cut_sentence_holding_the_questions_words_runs_past_the_target_to_the_limit() -> None:
     question = "What Shakespeare scholar is on the faculty today?"
-    weights = {t.term: 1.0 for t in ANALYZER.tokens(question)}
-    passage = Passage("a1", 0, 0, len(FACULTY))
-    text = make_excerpt(FACULTY, passage, weights, ANALYZER, 120, 160, asked(question)).text
+    text = asked_excerpt(FACULTY, question, 120, 160)
     assert "faculty today" in text and "Shakespeare scholar David Bevington" in text
     assert 120 < len(text) <= 160 and text.strip("…") in FACULTY
 
@@ -104,9 +107,7 @@ TRUST = (
 
 def test_a_cut_sentence_centres_on_the_questions_words_where_they_first_stand() -> None:
     question = "What is the largest owner of ferry piers in terms of berths?"
-    weights = {t.term: 1.0 for t in ANALYZER.tokens(question)}
-    passage = Passage("a1", 0, 0, len(TRUST))
-    text = make_excerpt(TRUST, passage, weights, ANALYZER, 100, 120, asked(question)).text
+    text = asked_excerpt(TRUST, question, 100, 120)
     assert text.startswith("The Harbour Trust is the largest owner of ferry piers")
     assert len(text) <= 120
 
@@ -259,8 +260,6 @@ KELVALE = (
 
 def test_an_answer_in_a_sentence_that_points_back_counts_with_the_sentence_before() -> None:
     question = "When was the port of Kelvale established?"
-    weights = {t.term: 1.0 for t in ANALYZER.tokens(question)}
-    passage = Passage("a1", 0, 0, len(KELVALE))
-    text = make_excerpt(KELVALE, passage, weights, ANALYZER, 150, 160, asked(question)).text
+    text = asked_excerpt(KELVALE, question, 150, 160)
     assert "port of Kelvale. It has been a trading settlement since the 14th century" in text
     assert "1498" not in text

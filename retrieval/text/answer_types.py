@@ -167,14 +167,13 @@ def _what(following: list[str]) -> Asked | None:
         if word in KIND_WORDS:
             # "What kind of city is Toronto?" asks what it is like, not which city.
             return None
-        if _type_of(word) is not None:
+        kind = _type_of(word)
+        if kind is not None:
             # Of nouns written together the last is the head: "modern-day country" asks
             # for a place, "day length" for a number.
-            while at + 1 < len(words) and _type_of(words[at + 1]) is not None:
-                at += 1
+            while at + 1 < len(words) and (head := _type_of(words[at + 1])) is not None:
+                at, kind = at + 1, head
             word = words[at]
-            kind = _type_of(word)
-            assert kind is not None
             return Asked(kind, word) if word in _TITLES else Asked(kind, frame=word)
         if word in _HOW_MANNER or (word not in _FILLER and at > 0):
             return None
