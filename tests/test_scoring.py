@@ -98,6 +98,36 @@ def test_degenerate_settings_match_rank_bm25_even_when_it_divides_by_zero(
         np.testing.assert_array_equal(got, expected)
 
 
+def duplicated_corpus(rng: random.Random, docs: int) -> list[list[str]]:
+    """Passages drawn from a few short texts, so that many scores tie."""
+    texts = random_corpus(rng, docs=6, vocabulary=12)
+    return [list(rng.choice(texts)) for _ in range(docs)]
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("k", [1, 3, 10, 500])
+@pytest.mark.parametrize("masked", [False, True])
+def test_top_is_the_k_best_by_rank_bm25_ties_to_the_lowest_position(
+    seed: int, k: int, masked: bool
+) -> None:
+    # Okapi's top sums postings into a score per passage and keeps only those at or
+    # above the k-th best of one term's passages: it must still be exactly the k best.
+    rng = random.Random(seed)
+    corpus = duplicated_corpus(rng, docs=rng.randint(20, 200))
+    params = {"k1": rng.choice([0.9, 1.5]), "b": rng.choice([0.0, 0.5, 0.75])}
+    expected_model = reference("okapi", corpus, **params)
+    scorer = ours("okapi", corpus, (len(corpus) // 2,), **params)
+    allowed = np.array([rng.random() < 0.5 for _ in corpus]) if masked else None
+    for _ in range(10):
+        query = rng.choices([f"w{i}" for i in range(14)], k=rng.randint(1, 5))
+        expected = expected_model.get_scores(query)
+        matching = [int(d) for d in scorer.matching(query) if allowed is None or allowed[d]]
+        ranked = sorted(matching, key=lambda d: (-expected[d], d))[:k]
+        top = scorer.top(query, k, allowed)
+        assert [t.passage for t in top] == ranked
+        assert [t.score for t in top] == [float(expected[d]) for d in ranked]
+
+
 def test_top_never_returns_passages_without_a_query_term() -> None:
     # BM25Plus gives every passage idf * delta for each known query term.
     corpus = [["a", "b"], ["c"], ["d"], ["a"]]

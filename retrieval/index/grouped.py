@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.index.scoring import BM25Params, BM25Scorer, FloatArray
+from retrieval.index.scoring import BM25Scorer, FloatArray
 
 
 def group_scores(
@@ -29,7 +29,7 @@ def group_scores(
     length = _summed(owner, scorer.lengths()[members], size)
     for term in query:
         freq = _summed(owner, _counts(scorer, term, members), size)
-        scores += _term_scores(scorer.params, scorer.idf(term), freq, length, scorer.avgdl)
+        scores += scorer.params.term_scores(scorer.idf(term), freq, length, scorer.avgdl)
     return scores
 
 
@@ -48,17 +48,3 @@ def _counts(scorer: BM25Scorer, term: str, members: npt.NDArray[np.int64]) -> Fl
     found = ids[where] == members
     counts[found] = tfs[where[found]]
     return counts
-
-
-def _term_scores(
-    params: BM25Params, idf: float, freq: FloatArray, length: FloatArray, avgdl: float
-) -> FloatArray:
-    """One term's BM25 contribution, by the model's formula, for each document."""
-    k1, b, delta = params.k1, params.b, params.effective_delta
-    norm = 1 - b + b * length / avgdl
-    if params.model == "okapi":
-        return np.asarray(idf * (freq * (k1 + 1) / (freq + k1 * norm)), dtype=np.float64)
-    if params.model == "plus":
-        return np.asarray(idf * (delta + freq * (k1 + 1) / (k1 * norm + freq)), dtype=np.float64)
-    ctd = freq / norm
-    return np.asarray(idf * freq * (k1 + 1) * (ctd + delta) / (k1 + ctd + delta), dtype=np.float64)

@@ -65,6 +65,8 @@ class BM25Scorer:
         self._idf: dict[str, float] = {}
         self._epsilon_idf: float | None = None
         self._len_array: FloatArray | None = None
+        # Okapi's length term per passage position (``BM25Params.length_norm``).
+        self._norm: FloatArray | None = None
         self._joined: dict[str, tuple[Int32Array, CountArray]] = {}
 
     @property
@@ -146,6 +148,7 @@ class BM25Scorer:
         self._idf = {}
         self._epsilon_idf = None
         self._len_array = None
+        self._norm = None
         self._joined = {}
         self._live_positions = None
         self._exact = None
@@ -223,13 +226,11 @@ class BM25Scorer:
             # The first segment's postings are already index positions: no copy.
             ids, tfs, _ = parts[0]
             return ids, tfs
+        if not parts:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
         joined = (
-            np.concatenate([ids + np.int32(base) for ids, _, base in parts])
-            if parts
-            else np.zeros(0, dtype=np.int32),
-            np.concatenate([tfs.astype(np.int32) for _, tfs, _ in parts])
-            if parts
-            else np.zeros(0, dtype=np.int32),
+            np.concatenate([ids + np.int32(base) for ids, _, base in parts]),
+            np.concatenate([tfs.astype(np.int32) for _, tfs, _ in parts]),
         )
         if len(self._joined) >= _JOINED_CACHE:
             self._joined.pop(next(iter(self._joined)))
@@ -258,8 +259,7 @@ class BM25Scorer:
             return np.zeros(0, dtype=np.int64)
         if len(parts) == 1:
             return parts[0]
-        # A byte per passage marks the union: far cheaper than sorting or hashing
-        # the concatenated postings of common terms.
+        # A byte per passage marks the union: cheaper than sorting common terms' postings.
         seen = np.zeros(self._positions, dtype=np.bool_)
         for ids in parts:
             seen[ids] = True
@@ -300,43 +300,27 @@ class BM25Scorer:
         return len(lengths) > 0 and float(lengths.min()) > 0
 
     def _score_postings(self, query: Sequence[str], docs: Positions) -> FloatArray:
-        # The same elementwise operations as rank-bm25 on the passages that have
-        # the term; the others would add 0, which changes no sum.
-        p = self.params
-        k1, b, delta, avgdl = p.k1, p.b, p.effective_delta, self.avgdl
-        lengths = self.lengths()
+        # Only the passages with the term: the others would add 0, which changes no sum.
+        lengths, avgdl, scores_of = self.lengths(), self.avgdl, self.params.term_scores
         score = np.zeros(len(docs), dtype=np.float64)
         position = np.full(self._positions, -1, dtype=np.int32)
         position[docs] = np.arange(len(docs), dtype=np.int32)
         for term in query:
             if term not in self._df:
                 continue
-            idf = self.idf(term)
             ids, tfs = self.posting(term)
             where = position[ids]
             inside = where >= 0
             if not inside.all():
                 where, ids, tfs = where[inside], ids[inside], tfs[inside]
-            q_freq = tfs.astype(np.float64)
-            doc_len = lengths[ids]
-            if p.model == "okapi":
-                part = idf * (q_freq * (k1 + 1) / (q_freq + k1 * (1 - b + b * doc_len / avgdl)))
-            else:
-                ctd = q_freq / (1 - b + b * doc_len / avgdl)
-                part = idf * q_freq * (k1 + 1) * (ctd + delta) / (k1 + ctd + delta)
-            score[where] += part
+            score[where] += scores_of(self.idf(term), tfs.astype(np.float64), lengths[ids], avgdl)
         return score
 
     def _score_dense(self, query: Sequence[str], docs: Positions) -> FloatArray:
-        p = self.params
-        k1, b = p.k1, p.b
-        delta = p.effective_delta
-        avgdl = self.avgdl
         doc_len = self.lengths()[docs]
         score = np.zeros(len(docs), dtype=np.float64)
         for term in query:
             # An unknown term counts too, with idf 0: it adds 0 * (0 / 0) where rank-bm25 does.
-            idf = self.idf(term)
             q_freq = np.zeros(len(docs), dtype=np.float64)
             if term in self._df:
                 ids, tfs = self.posting(term)
@@ -344,15 +328,7 @@ class BM25Scorer:
                 inside = where < len(docs)
                 inside[inside] = docs[where[inside]] == ids[inside]
                 q_freq[where[inside]] = tfs[inside]
-            if p.model == "okapi":
-                score += idf * (q_freq * (k1 + 1) / (q_freq + k1 * (1 - b + b * doc_len / avgdl)))
-            elif p.model == "plus":
-                score += idf * (
-                    delta + (q_freq * (k1 + 1)) / (k1 * (1 - b + b * doc_len / avgdl) + q_freq)
-                )
-            else:
-                ctd = q_freq / (1 - b + b * doc_len / avgdl)
-                score += idf * q_freq * (k1 + 1) * (ctd + delta) / (k1 + ctd + delta)
+            score += self.params.term_scores(self.idf(term), q_freq, doc_len, self.avgdl)
         return score
 
     def all_scores(self, query: Sequence[str]) -> FloatArray:
@@ -367,18 +343,58 @@ class BM25Scorer:
         ``allowed`` (a flag per passage position) keeps only the passages it marks,
         before the k best are chosen; their scores are those of the whole index.
         """
+        if k <= 0:
+            return []
+        if self.params.model == "okapi" and self._absent_terms_add_zero():
+            found = self._top_okapi(query, k, allowed)
+            if found is not None:
+                return found
         docs = self.matching(query)
         if allowed is not None:
             docs = docs[allowed[docs]]
-        if len(docs) == 0 or k <= 0:
-            return []
-        scores = self.score(query, docs)
-        if len(docs) > k:
-            # The k-th best score; ties at it go to the lowest passage positions.
-            threshold = -np.partition(-scores, k - 1)[k - 1]
-            above = np.flatnonzero(scores > threshold)
-            tied = np.flatnonzero(scores == threshold)[: k - len(above)]
-            keep = np.concatenate([above, tied])
-            docs, scores = docs[keep], scores[keep]
-        order = np.lexsort((docs, -scores))
-        return [Scored(int(docs[i]), float(scores[i])) for i in order]
+        return _best(docs, self.score(query, docs), k)
+
+    def _top_okapi(self, query: Sequence[str], k: int, allowed: Mask | None) -> list[Scored] | None:
+        """``top`` for Okapi: the sums ``score`` makes, in a score per passage position; None
+        when an idf is not positive (a score of 0 then no longer means no question word)."""
+        terms = [t for t in query if t in self._df]
+        if any(self.idf(t) <= 0 for t in terms):
+            return None
+        if self._norm is None:
+            self._norm = self.params.length_norm(self.lengths(), self.avgdl)
+        k1, norm = self.params.k1, self._norm
+        scores = np.zeros(self._positions, dtype=np.float64)
+        for term in terms:
+            found, tfs = self.posting(term)
+            # numpy indexes with intp: converted once, not at each indexing.
+            ids, q_freq = found.astype(np.intp), tfs.astype(np.float64)
+            scores[ids] += self.idf(term) * (q_freq * (k1 + 1) / (q_freq + norm[ids]))
+        if allowed is not None:
+            scores[~allowed] = 0.0
+        floor = self._floor(scores, terms, k)
+        docs = np.flatnonzero(scores >= floor if floor > 0 else scores > 0)
+        return _best(docs, scores[docs], k)
+
+    def _floor(self, scores: FloatArray, terms: Sequence[str], k: int) -> float:
+        """A score the k-th best passage reaches (0 if unknown): the k-th best of the
+        passages of the term in fewest passages but at least k."""
+        lists = [ids for ids in (self.posting(t)[0] for t in dict.fromkeys(terms)) if len(ids) >= k]
+        if not lists:
+            return 0.0
+        some = scores[min(lists, key=len)]
+        return float(np.partition(some, len(some) - k)[len(some) - k])
+
+
+def _best(docs: Positions, scores: FloatArray, k: int) -> list[Scored]:
+    """The k best of ``docs`` by their ``scores``, best first; ties go to the lowest positions."""
+    if len(docs) == 0:
+        return []
+    if len(docs) > k:
+        # The k-th best score; ties at it go to the lowest passage positions.
+        threshold = -np.partition(-scores, k - 1)[k - 1]
+        above = np.flatnonzero(scores > threshold)
+        tied = np.flatnonzero(scores == threshold)[: k - len(above)]
+        keep = np.concatenate([above, tied])
+        docs, scores = docs[keep], scores[keep]
+    order = np.lexsort((docs, -scores))
+    return [Scored(int(docs[i]), float(scores[i])) for i in order]
