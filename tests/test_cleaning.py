@@ -7,7 +7,7 @@ import re
 import pytest
 
 from retrieval.storage.corpus import read_article_file
-from retrieval.text.cleaning import clean_text, looks_like_markup
+from retrieval.text.cleaning import clean_text, looks_like_markup, plain_text
 from tests.conftest import SEEDS
 
 
@@ -102,3 +102,25 @@ def test_every_seed_word_survives_cleaning() -> None:
         missing = {w for w in words if w not in cleaned}
         # Only the glued words of seed 001 are split into their parts.
         assert missing <= {"sability", "confession"}, missing
+
+
+@pytest.mark.parametrize(
+    ("pasted", "plain"),
+    [
+        (
+            'Who will be <a data-id="inline-link" href="https://example.com/tag/korea">South '
+            "Korea</a>'s next president?",
+            "Who will be South Korea's next president?",
+        ),
+        ("What colour should you <em>not</em> wear?", "What colour should you not wear?"),
+        ("Who won?<br>Who lost?", "Who won? Who lost?"),
+        ("Did AT&amp;T buy it?", "Did AT&T buy it?"),
+        # No markup: the text is left exactly as it is, spacing included.
+        ("Is inflation  < 3%?", "Is inflation  < 3%?"),
+        ("Who urged Ford to take a leave?", "Who urged Ford to take a leave?"),
+    ],
+)
+def test_a_question_copied_from_a_web_page_is_read_without_its_markup(
+    pasted: str, plain: str
+) -> None:
+    assert plain_text(pasted) == plain

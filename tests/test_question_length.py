@@ -177,3 +177,18 @@ def test_the_bot_refuses_with_the_librarys_message(cap: int) -> None:
     question = "w" * (cap + 1)
     assert question_problem(question, cap) == message(question, cap)
     assert question_problem("w" * cap, cap) is None
+
+
+def test_markup_pasted_with_a_question_is_neither_counted_nor_searched(
+    seed_retriever: Retriever,
+) -> None:
+    link = '<a data-analytics-id="inline-link" href="https://example.com/tag/{0}">{1}</a>'
+    pasted = (
+        f"Who urged {link.format('rob-ford', 'Ford')} to take a {link.format('leave', 'pause')}?"
+    )
+    assert len(pasted) > CAP // 2
+    options = dataclasses.replace(seed_retriever.options, max_question_chars=len(ANSWERED))
+    marked = search(seed_retriever.index, pasted, options)
+    assert marked.found
+    assert marked.results == search(seed_retriever.index, ANSWERED, options).results
+    assert marked.query == pasted

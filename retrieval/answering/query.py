@@ -13,6 +13,7 @@ from retrieval.errors import QuestionTooLong
 from retrieval.index.scoring import BM25Scorer
 from retrieval.text.analysis import WORD, Analyzer, fold, normalize
 from retrieval.text.answer_types import KIND_WORDS
+from retrieval.text.cleaning import plain_text
 
 _LETTERS = string.ascii_lowercase
 MIN_CORRECTED_LENGTH = 5
@@ -103,8 +104,9 @@ def _takes_place(word: str, following: str) -> bool:
 
 
 def check_question(question: str, limit: int) -> None:
-    """Raise QuestionTooLong for a question (less its surrounding space) over ``limit``."""
-    length = len(question.strip())
+    """Raise QuestionTooLong for a question (less its surrounding space and any HTML
+    markup, ``plain_text``) over ``limit``."""
+    length = len(plain_text(question).strip())
     if length > limit:
         raise QuestionTooLong(length, limit)
 

@@ -29,6 +29,7 @@ from retrieval.storage.neighbours import PassageRef
 from retrieval.text.analysis import normalize
 from retrieval.text.answer_types import Asked, asked
 from retrieval.text.article import Source
+from retrieval.text.cleaning import plain_text
 from retrieval.text.filters import Filters
 
 # How many top passages are looked at to fill top-k after merging duplicates.
@@ -73,9 +74,11 @@ def search(
     ``options.max_question_chars`` raises QuestionTooLong first.
     """
     check_question(question, options.max_question_chars)
+    # Markup pasted with a question (a link's tag around a name) is not its words.
+    text = plain_text(question)
     chosen = select(index, filters) if filters else None
     scorer = index.scorer
-    query = _analyze(index, question, options)
+    query = _analyze(index, text, options)
     articles, passages = _searched(index, chosen)
     empty = Answer(question, (), articles, passages, query.terms, filters=filters or None)
     if not answerable(query, scorer) or not searches_a_name(query) or not articles:
@@ -96,7 +99,7 @@ def search(
     if not candidates or max(c.coverage for c in candidates) < floor:
         return empty
     seen = ShownText(shown)
-    asks = asked(question)
+    asks = asked(text)
     results: list[Result] = []
     cut_from: list[tuple[int, int]] = []  # the span of the article each result shows
     # False: only a passage shown before, with new words none of which were asked for.

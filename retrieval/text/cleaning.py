@@ -77,6 +77,15 @@ def looks_like_markup(text: str) -> bool:
     return bool(_TAG.search(text) or re.search(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+);", text, re.I))
 
 
+def plain_text(text: str) -> str:
+    """A short text (a question) as read, without the HTML tags and entities of a web page
+    it was copied from; a text without markup is returned as it is."""
+    if not looks_like_markup(text):
+        return text
+    text = _TAG.sub("", _BLOCK_TAG.sub(" ", text))
+    return " ".join(html.unescape(text).split())
+
+
 def _run_break(match: re.Match[str]) -> str:
     before = match.group("before")
     own_block = (
