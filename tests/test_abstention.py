@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.answering.query import about_the_asker, is_letter_run
+from retrieval.answering.search import JUDGED_TERMS, judged_share
 from retrieval.retriever import Retriever
 from retrieval.settings import load_settings
 
@@ -140,3 +141,36 @@ def test_letter_runs(word: str, run: bool) -> None:
 )
 def test_questions_about_the_asker(question: str, asker: bool) -> None:
     assert about_the_asker(question) is asker
+
+
+# A quiz item's question: a preamble of background, then what it asks. The passage that
+# answers it ("Fervent city hall ally Coun. Frances Nunziata said Wednesday that she and
+# fellow supporters are urging him to take a leave of absence") repeats little of the
+# preamble, so judged on every term it would hold too little of the question to answer.
+LONG_QUESTION = (
+    "Amid the video scandal, the police chief's statements, the drunken stupor admission, "
+    "the apology at city hall and newspaper calls for his resignation, who said she and "
+    "fellow supporters were urging Ford to take a leave of absence?"
+)
+
+
+def test_a_long_question_is_judged_on_its_weightiest_terms(seed_retriever: Retriever) -> None:
+    answer = seed_retriever.ask(LONG_QUESTION)
+    assert len(answer.terms) > 2 * JUDGED_TERMS
+    assert "Nunziata" in answer.results[0].excerpt
+
+
+@pytest.mark.parametrize(
+    ("weights", "share"),
+    [
+        ({}, 1.0),
+        ({"a": 2.0, "b": 1.0}, 1.0),
+        ({f"t{n}": 1.0 for n in range(JUDGED_TERMS)}, 1.0),
+        ({f"t{n}": 1.0 for n in range(2 * JUDGED_TERMS)}, 0.5),
+        ({"rare": 10.0, **{f"t{n}": 1.0 for n in range(JUDGED_TERMS)}}, (10.0 + 7) / 18),
+    ],
+)
+def test_the_judged_share_is_that_of_the_weightiest_terms(
+    weights: dict[str, float], share: float
+) -> None:
+    assert judged_share(weights) == pytest.approx(share)
