@@ -263,3 +263,51 @@ def test_an_answer_in_a_sentence_that_points_back_counts_with_the_sentence_befor
     text = asked_excerpt(KELVALE, question, 150, 160)
     assert "port of Kelvale. It has been a trading settlement since the 14th century" in text
     assert "1498" not in text
+
+
+# A sentence may name the asked-for thing only by the noun the question asks a name for
+# ("The company" for "which company"): its name is in the sentence before.
+SHIELD = (
+    "Ships and barges crowd the river port every morning. "
+    "Harlow has long tried to shield Northgate Freight Lines from its creditors. "
+    "{} which owns the river ferries, filed for bankruptcy protection last week. "
+    "Dock workers have separately sued Harlow over unpaid wages in May."
+)
+FERRY_COMPANY = "Which company that owns the ferries filed for bankruptcy?"
+
+
+@pytest.mark.parametrize(
+    ("opening", "named"),
+    [
+        ("The company,", True),
+        ("It,", True),
+        # "The firm" is not the noun asked for: the window fills as usual, after first.
+        ("The firm,", False),
+    ],
+)
+def test_a_sentence_naming_the_asked_noun_takes_in_the_name_before_it(
+    opening: str, named: bool
+) -> None:
+    text = asked_excerpt(SHIELD.format(opening), FERRY_COMPANY, 170, 180)
+    assert "filed for bankruptcy" in text
+    assert ("Northgate Freight Lines" in text) is named
+    assert ("Dock workers" in text) is not named
+
+
+@pytest.mark.parametrize(("opening", "named"), [("The company", True), ("The firm", False)])
+def test_a_short_paragraph_naming_the_asked_noun_runs_on_into_the_one_before_it(
+    opening: str, named: bool
+) -> None:
+    said = f"{opening} will run the ferry to the fishing quay until spring."
+    news = (
+        "Northgate Freight Lines won the harbour contract on Monday.\n\n"
+        f"{said}\n\n"
+        "The quay was painted blue last year."
+    )
+    question = "Which company will run the ferry until spring?"
+    weights = {t.term: 1.0 for t in ANALYZER.tokens(question)}
+    start = news.index(said)
+    passage = Passage("a1", 0, start, start + len(said))
+    text = make_excerpt(news, passage, weights, ANALYZER, 130, 130, asked(question)).text
+    assert said in text
+    assert ("Northgate Freight Lines" in text) is named

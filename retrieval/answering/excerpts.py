@@ -90,7 +90,7 @@ def make_excerpt(
         # The whole paragraph is short: the window runs on into its neighbours.
         taken = shown.plus(beside) if beside else shown
         start, end = widen(
-            article_text, (lo, hi), weights, analyzer, target_chars, max_chars, taken
+            article_text, (lo, hi), weights, analyzer, target_chars, max_chars, taken, asked
         )
         body = Window(start, end, False, False, article_text[start:end])
         text = article_text

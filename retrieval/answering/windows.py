@@ -84,6 +84,18 @@ class Window:
         return (ELLIPSIS if self.cut_before else "") + body + (ELLIPSIS if self.cut_after else "")
 
 
+def _points_back(text: str, start: int, asked: Asked | None) -> bool:
+    """Whether the sentence at ``start`` opens with a pronoun, or with the noun the question
+    asks a name for ("The company …" for "which company"), naming it in the one before."""
+    if _POINTS_BACK.match(text, start):
+        return True
+    noun = asked.noun or asked.frame if asked is not None else None
+    if not noun:
+        return False
+    named = re.compile(rf"[\"“'‘(]*the\s+{re.escape(noun)}\b", re.IGNORECASE)
+    return bool(named.match(text, start))
+
+
 def choose_window(
     text: str,
     focus: tuple[int, int],
@@ -113,10 +125,14 @@ def choose_window(
     ]
     inside = [s < focus[1] and e > focus[0] for s, e in spans]
     # A sentence that points back is about what the one before it names ("It has
-    # remained a settlement since…"): its answer counts as much as the two are about
-    # the question.
+    # remained a settlement since…"), and that one's answer is what it talks about
+    # ("… Free Speech Systems. The company filed for bankruptcy"): each one's answer
+    # counts as much as the two together are about the question.
+    back = [k > 0 and _points_back(text, spans[k][0], asked) for k in range(len(spans))]
     about = [
-        terms[k] | terms[k - 1] if k > 0 and _POINTS_BACK.match(text, spans[k][0]) else terms[k]
+        terms[k]
+        | (terms[k - 1] if back[k] else set())
+        | (terms[k + 1] if k + 1 < len(spans) and back[k + 1] else set())
         for k in range(len(spans))
     ]
     answers = _answer_weights(text, spans, about, weights, analyzer, asked)
@@ -149,7 +165,7 @@ def choose_window(
         return _cut_sentence(text, spans, terms, inside, weights, analyzer, limit, asked)
     i, j = best_run
     # A run opening with a sentence that points back takes in the one it points to first.
-    if i > 0 and _POINTS_BACK.match(text, spans[i][0]) and _run_len(spans, i - 1, j) <= target:
+    if i > 0 and back[i] and _run_len(spans, i - 1, j) <= target:
         i -= 1
     # Fill what room is left up to the target with following, then preceding, sentences.
     while j + 1 < len(spans) and _run_len(spans, i, j + 1) <= target:
@@ -325,15 +341,16 @@ def widen(
     target: int,
     limit: int,
     taken: ShownText | None = None,
+    asked: Asked | None = None,
 ) -> tuple[int, int]:
     """A whole paragraph's span (or several) widened into the paragraphs around it.
 
     News paragraphs are a sentence or two, and the answer to a question is often the
     next one's ("… a ballot box was set on fire." / "… at a transit center in
     Vancouver"): up to ``target``, the following sentences and then the preceding
-    ones are taken in (the one before first, when the span opens with a pronoun);
-    past it, up to ``limit``, only those with some of the question's words. It stops
-    at a sentence ``taken`` (shown already).
+    ones are taken in (the one before first, when the span opens by pointing back:
+    ``_points_back``); past it, up to ``limit``, only those with some of the question's
+    words. It stops at a sentence ``taken`` (shown already).
     """
     taken = taken or ShownText()
     start, end = span
@@ -353,7 +370,7 @@ def widen(
         return any(weights.get(t.term, 0) > 0 for t in analyzer.tokens(text[sp[0] : sp[1]]))
 
     # A span opening with a sentence that points back takes in the one before it first.
-    if before and _POINTS_BACK.match(text, start):
+    if before and _points_back(text, start, asked):
         s, e = before[0]
         if end - s <= target and not taken.has(text[s:e]):
             start = s
