@@ -126,7 +126,7 @@ def choose_window(
     inside = [s < focus[1] and e > focus[0] for s, e in spans]
     # A sentence that points back is about what the one before it names ("It has
     # remained a settlement since…"), and that one's answer is what it talks about
-    # ("… Free Speech Systems. The company filed for bankruptcy"): each one's answer
+    # ("… Northgate Freight Lines. The company filed for bankruptcy"): each one's answer
     # counts as much as the two together are about the question.
     back = [k > 0 and _points_back(text, spans[k][0], asked) for k in range(len(spans))]
     about = [
