@@ -79,11 +79,12 @@ def test_a_passage_ranks_with_its_paragraph(tmp_path: Path) -> None:
 
 def test_an_excerpt_runs_on_into_the_rest_of_its_paragraph(tmp_path: Path) -> None:
     # "carrying oil" ends the first passage of the paragraph, "the boats could
-    # cross" begins the second: the excerpt takes both, marked cut where it is.
+    # cross" begins the second: the excerpt takes both, marked cut where it is. "She
+    # worked alone" points back to the sentence naming her, which answers "who".
     answer = lighthouse(tmp_path).ask("Who carried oil up the stair when the boats could cross?")
     first = answer.results[0].excerpt
     assert "carrying oil" in first and "the boats could cross" in first
-    assert first.startswith("…She worked alone") and first.endswith("could cross.…")
+    assert first.startswith("The keeper Mara Quill") and first.endswith("could cross.…")
     assert len(first) <= 400 and first.strip("…") in LIGHTHOUSE
     # Each passage of the paragraph may choose the same words: they are shown once.
     excerpts = [r.excerpt for r in answer.results]
