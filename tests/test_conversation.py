@@ -268,3 +268,15 @@ def test_who_is_a_named_person_is_about_that_person(
     people = tuple(n.name for n in names(earlier))
     turn = Turn(earlier, earlier, people=people, answer_people=answer_people)
     assert resolve("What is he charged with?", [turn], GENDERS.get).text == understood
+
+
+def test_a_follow_up_pasted_with_markup_is_read_as_its_text(seed_retriever: Retriever) -> None:
+    # The link's tags around "he" would otherwise be the follow-up's words: "href",
+    # "example" and the rest, which no earlier question explains.
+    conversation = Conversation(seed_retriever)
+    conversation.ask("Who is the deputy mayor?")
+    pasted = 'What did <a href="https://example.com/tag/deputy">he</a> ask Ford to do?'
+    answer = conversation.ask(pasted, top_k=3)
+    assert answer.query == "What did he ask Ford to do?"
+    assert answer.understood is not None and "he" not in answer.understood.split()
+    assert "pause" in answer.results[0].excerpt

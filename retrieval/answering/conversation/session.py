@@ -15,6 +15,7 @@ from retrieval.answering.query import check_question
 from retrieval.answering.render import ELLIPSIS, clip
 from retrieval.answering.search import SearchOptions
 from retrieval.index.corpus_index import CorpusIndex
+from retrieval.text.cleaning import plain_text
 from retrieval.text.filters import Filters
 
 # Turns kept: a follow-up leans on the last one, a pronoun at most a few back.
@@ -71,7 +72,8 @@ class Conversation:
         ``Answer.understood`` holds the question as it was read when that differs from
         what was asked. A question over the length cap raises QuestionTooLong.
         """
-        question = question.strip()
+        # Read as its text: markup pasted with it is no word to resolve or remember.
+        question = plain_text(question.strip())
         check_question(question, self.asker.options.max_question_chars)
         reading = resolve(question, self.turns, self.who)
         answer = self._answered(question, reading, top_k or self.asker.options.top_k, filters)
