@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.answering.query import about_the_asker, is_letter_run
-from retrieval.answering.search import JUDGED_TERMS, judged_share
+from retrieval.answering.query import JUDGED_TERMS, about_the_asker, is_letter_run, judged_share
 from retrieval.retriever import Retriever
 from retrieval.settings import load_settings
 

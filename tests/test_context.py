@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import retrieval.answering.ranking.ranker as ranking
-from retrieval.answering.query import analyze_query
+from retrieval.answering.query import Query, analyze_query, judged_share
 from retrieval.answering.ranking.context import in_context, paragraph_of, with_title
 from retrieval.index.grouped import group_scores
 from retrieval.index.scoring import Scored
@@ -234,3 +234,17 @@ def test_title_terms_follow_the_articles_through_adds_and_removals(tmp_path: Pat
     retriever.add([Article(id="untitled", text="A text with no title at all.")])
     every_passage_reads_its_own_title()
     assert retriever.index.title_terms(retriever.index.passages_of("untitled")[0]) == ()
+
+
+@pytest.mark.parametrize(("terms", "covered", "factor"), [(4, 2, 2.0), (16, 4, 2.0), (16, 8, 3.0)])
+def test_coverage_in_ranking_is_of_the_judged_terms(
+    tmp_path: Path, terms: int, covered: int, factor: float
+) -> None:
+    # A passage covering half of a short question's weight is raised by 1 + 2 * 0.5; of a
+    # long question, half of what its eight weightiest terms weigh raises it as much.
+    index = lighthouse(tmp_path).index
+    weights = {f"t{n}": 1.0 for n in range(terms)}
+    query = Query(" ".join(weights), tuple(weights), weights, (), {})
+    judged = judged_share(weights)
+    score = ranking._score(index, query, None, 1.0, float(covered), "", False, None, judged)
+    assert score == pytest.approx(factor)

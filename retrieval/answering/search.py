@@ -18,6 +18,7 @@ from retrieval.answering.query import (
     analyze_query,
     answerable,
     check_question,
+    judged_share,
     searches_a_name,
     written_as_name,
 )
@@ -38,11 +39,6 @@ POOL_FACTOR = 8
 NEAR_DUPLICATE = 0.85
 # A quotation this long, word for word in two passages, makes them the same quote.
 SAME_QUOTE_CHARS = 40
-# Whether to answer is judged on at most this many of a question's terms, its weightiest:
-# a question of ordinary length (SQuAD's median is 5 terms, and 94% of its questions
-# have at most 8) is judged whole, while a long one (a quiz item's preamble, a
-# pasted paragraph) states background that the passage answering it need not repeat.
-JUDGED_TERMS = 8
 # What a follow-up's context (the earlier question) counts for, beside its own words.
 CONTEXT_WEIGHT = 0.5
 _QUOTED = re.compile(rf"[\"“]([^\"“”]{{{SAME_QUOTE_CHARS},}})[\"”]")
@@ -210,13 +206,6 @@ def _analyze(index: CorpusIndex, text: str, options: SearchOptions) -> Query:
         surfaces=index.surfaces,
         longest_word=index.longest_surface,
     )
-
-
-def judged_share(weights: Mapping[str, float]) -> float:
-    """The share of a question's weight that its ``JUDGED_TERMS`` weightiest terms hold."""
-    ordered = sorted(weights.values(), reverse=True)
-    total = sum(ordered)
-    return sum(ordered[:JUDGED_TERMS]) / total if total else 1.0
 
 
 def with_context(query: Query, context: Query) -> Query:

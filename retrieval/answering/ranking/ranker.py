@@ -2,8 +2,9 @@
 
 Each passage's BM25 score is taken with its paragraph's and its title's (``context``),
 raised by the names the question capitalises and the passage does too, by how much of
-the question it covers (an answer of the asked type counting as one of its words), and
-by the question's phrases it keeps whole (``rerank``).
+the question it covers (an answer of the asked type counting as one of its words; of a
+long question, as much as its weightiest terms weigh counts as all), and by the
+question's phrases it keeps whole (``rerank``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.answering.query import Query
+from retrieval.answering.query import Query, judged_share
 from retrieval.answering.ranking.context import in_context, with_title
 from retrieval.answering.ranking.rerank import (
     PHRASE_WEIGHT,
@@ -74,12 +75,13 @@ def rank(
     ranked = _names_once(query, has, covered)
     frame = index.analyzer.term(asks.frame) if asks is not None and asks.frame else None
     framed = has[frame] if frame in has else np.ones(len(docs), dtype=bool)
+    judged = judged_share(query.weights)
     candidates = []
     for scored, own, cover, full, text, pair, named in zip(
         top, scores, ranked, covered, texts, paired, framed, strict=True
     ):
         frame_found = None if named else frame
-        score = _score(index, query, asks, own, float(cover), text, bool(pair), frame_found)
+        score = _score(index, query, asks, own, float(cover), text, bool(pair), frame_found, judged)
         candidates.append(Candidate(scored.passage, score, float(full / total) if total else 0.0))
     candidates.sort(key=lambda c: (-c.score, c.passage))
     return candidates
@@ -94,24 +96,28 @@ def _score(
     text: str,
     pair: bool,
     frame: str | None,
+    judged: float = 1.0,
 ) -> float:
     """A passage's score for ranking: its BM25 score in context (``own``) raised by the
     names, the coverage (``cover`` of the question's weight) and the phrases it holds.
 
     ``frame``, the word naming the type asked for ("year"), if the passage lacks it.
+    The coverage is of the weight the question is judged on (``judged``, its share of the
+    whole: ``judged_share``), as whether to answer is.
     """
     analyzer, weights = index.analyzer, query.weights
     score = own + case_bonus(analyzer, text, query.proper, weights)
     pieces = [text]
     if asks is None:
         total = sum(weights.values())
-        score = with_coverage(score, cover / total if total else 0.0)
+        score = with_coverage(score, min(1.0, cover / total / judged) if total else 0.0)
     else:
         sentences = answer_sentences(analyzer, text, asks, weights)
         if sentences and frame is not None:
             # An answer of the type covers the word that names the type ("year").
             cover += weights[frame]
-        score = with_coverage(score, answer_coverage(analyzer, text, sentences, weights, cover))
+        covered = answer_coverage(analyzer, text, sentences, weights, cover)
+        score = with_coverage(score, min(1.0, covered / judged))
         # Asked for a type of answer, the question's phrase counts where one could be.
         pieces = [text[start:end] for start, end in sentences]
     if pair:
