@@ -36,6 +36,11 @@ class BM25Params:
         """Okapi's denominator beside the term count: k1 * (1 - b + b * |D| / avgdl)."""
         return np.asarray(self.k1 * (1 - self.b + self.b * length / avgdl), dtype=np.float64)
 
+    def okapi_scores(self, idf: float, freq: FloatArray, norm: FloatArray) -> FloatArray:
+        """Okapi's contribution of one term, given its counts and ``length_norm`` of each
+        document (computed once per document by a caller that scores many terms)."""
+        return np.asarray(idf * (freq * (self.k1 + 1) / (freq + norm)), dtype=np.float64)
+
     def term_scores(
         self, idf: float, freq: FloatArray, length: FloatArray, avgdl: float
     ) -> FloatArray:
@@ -46,10 +51,7 @@ class BM25Params:
         """
         k1, b, delta = self.k1, self.b, self.effective_delta
         if self.model == "okapi":
-            return np.asarray(
-                idf * (freq * (k1 + 1) / (freq + k1 * (1 - b + b * length / avgdl))),
-                dtype=np.float64,
-            )
+            return self.okapi_scores(idf, freq, self.length_norm(length, avgdl))
         norm = 1 - b + b * length / avgdl
         if self.model == "plus":
             return np.asarray(idf * (delta + freq * (k1 + 1) / (k1 * norm + freq)), np.float64)

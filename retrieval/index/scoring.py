@@ -362,27 +362,28 @@ class BM25Scorer:
             return None
         if self._norm is None:
             self._norm = self.params.length_norm(self.lengths(), self.avgdl)
-        k1, norm = self.params.k1, self._norm
+        norm = self._norm
         scores = np.zeros(self._positions, dtype=np.float64)
+        lists: dict[str, Int32Array] = {}
         for term in terms:
-            found, tfs = self.posting(term)
+            lists[term], tfs = self.posting(term)
             # numpy indexes with intp: converted once, not at each indexing.
-            ids, q_freq = found.astype(np.intp), tfs.astype(np.float64)
-            scores[ids] += self.idf(term) * (q_freq * (k1 + 1) / (q_freq + norm[ids]))
+            ids, q_freq = lists[term].astype(np.intp), tfs.astype(np.float64)
+            scores[ids] += self.params.okapi_scores(self.idf(term), q_freq, norm[ids])
         if allowed is not None:
             scores[~allowed] = 0.0
-        floor = self._floor(scores, terms, k)
+        floor = _floor(scores, lists.values(), k)
         docs = np.flatnonzero(scores >= floor if floor > 0 else scores > 0)
         return _best(docs, scores[docs], k)
 
-    def _floor(self, scores: FloatArray, terms: Sequence[str], k: int) -> float:
-        """A score the k-th best passage reaches (0 if unknown): the k-th best of the
-        passages of the term in fewest passages but at least k."""
-        lists = [ids for ids in (self.posting(t)[0] for t in dict.fromkeys(terms)) if len(ids) >= k]
-        if not lists:
-            return 0.0
-        some = scores[min(lists, key=len)]
-        return float(np.partition(some, len(some) - k)[len(some) - k])
+
+def _floor(scores: FloatArray, lists: Iterable[Int32Array], k: int) -> float:
+    """A score the k-th best passage reaches (0 if unknown): the k-th best of the passages
+    of one term's posting list (``lists``), the shortest with at least k."""
+    shortest = min((ids for ids in lists if len(ids) >= k), key=len, default=None)
+    if shortest is None:
+        return 0.0
+    return float(np.partition(scores[shortest], len(shortest) - k)[len(shortest) - k])
 
 
 def _best(docs: Positions, scores: FloatArray, k: int) -> list[Scored]:
@@ -390,7 +391,6 @@ def _best(docs: Positions, scores: FloatArray, k: int) -> list[Scored]:
     if len(docs) == 0:
         return []
     if len(docs) > k:
-        # The k-th best score; ties at it go to the lowest passage positions.
         threshold = -np.partition(-scores, k - 1)[k - 1]
         above = np.flatnonzero(scores > threshold)
         tied = np.flatnonzero(scores == threshold)[: k - len(above)]
