@@ -84,16 +84,17 @@ class Window:
         return (ELLIPSIS if self.cut_before else "") + body + (ELLIPSIS if self.cut_after else "")
 
 
-def _points_back(text: str, start: int, asked: Asked | None) -> bool:
-    """Whether the sentence at ``start`` opens with a pronoun, or with the noun the question
-    asks a name for ("The company …" for "which company"), naming it in the one before."""
-    if _POINTS_BACK.match(text, start):
-        return True
-    noun = asked.noun or asked.frame if asked is not None else None
-    if not noun:
-        return False
-    named = re.compile(rf"[\"“'‘(]*the\s+{re.escape(noun)}\b", re.IGNORECASE)
-    return bool(named.match(text, start))
+def _naming(asked: Asked | None) -> re.Pattern[str] | None:
+    """A sentence's opening that names what is asked for by the question's noun ("The
+    company …" for "which company"), if the question has such a noun."""
+    noun = (asked.noun or asked.frame) if asked is not None else None
+    return re.compile(rf"[\"“'‘(]*the\s+{re.escape(noun)}\b", re.IGNORECASE) if noun else None
+
+
+def _points_back(text: str, start: int, naming: re.Pattern[str] | None) -> bool:
+    """Whether the sentence at ``start`` opens with a pronoun, or names what is asked for
+    only by its noun (``_naming``): either way, the sentence before names it."""
+    return bool(_POINTS_BACK.match(text, start) or (naming and naming.match(text, start)))
 
 
 def choose_window(
@@ -128,7 +129,8 @@ def choose_window(
     # remained a settlement since…"), and that one's answer is what it talks about
     # ("… Northgate Freight Lines. The company filed for bankruptcy"): each one's answer
     # counts as much as the two together are about the question.
-    back = [k > 0 and _points_back(text, spans[k][0], asked) for k in range(len(spans))]
+    naming = _naming(asked)
+    back = [k > 0 and _points_back(text, spans[k][0], naming) for k in range(len(spans))]
     about = [
         terms[k]
         | (terms[k - 1] if back[k] else set())
@@ -370,7 +372,7 @@ def widen(
         return any(weights.get(t.term, 0) > 0 for t in analyzer.tokens(text[sp[0] : sp[1]]))
 
     # A span opening with a sentence that points back takes in the one before it first.
-    if before and _points_back(text, start, asked):
+    if before and _points_back(text, start, _naming(asked)):
         s, e = before[0]
         if end - s <= target and not taken.has(text[s:e]):
             start = s
