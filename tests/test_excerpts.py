@@ -223,6 +223,15 @@ def test_a_sentence_that_points_back_takes_in_the_one_before_it_first(
     assert role in text and takes_in in text and leaves_out not in text
 
 
+def middle_paragraph_excerpt(before: str, said: str, question: str) -> str:
+    """The excerpt of a one-sentence paragraph (``said``) between two others, for a question."""
+    news = f"{before}\n\n{said}\n\nThe quay was painted blue last year."
+    weights = {t.term: 1.0 for t in ANALYZER.tokens(question)}
+    start = news.index(said)
+    passage = Passage("a1", 0, start, start + len(said))
+    return make_excerpt(news, passage, weights, ANALYZER, 130, 130, asked(question)).text
+
+
 @pytest.mark.parametrize(
     ("opening", "takes_in", "leaves_out"),
     [
@@ -234,15 +243,8 @@ def test_a_short_paragraph_that_points_back_runs_on_into_the_one_before_it_first
     opening: str, takes_in: str, leaves_out: str
 ) -> None:
     said = f"{opening} said the ferry would dock at the fishing quay until spring."
-    news = (
-        "The harbour master closed the old pier on Monday.\n\n"
-        f"{said}\n\n"
-        "The quay was painted blue last year."
-    )
-    weights = {t.term: 1.0 for t in ANALYZER.tokens("Where will the ferry dock until spring?")}
-    start = news.index(said)
-    passage = Passage("a1", 0, start, start + len(said))
-    text = make_excerpt(news, passage, weights, ANALYZER, 130, 130).text
+    before = "The harbour master closed the old pier on Monday."
+    text = middle_paragraph_excerpt(before, said, "Where will the ferry dock until spring?")
     assert said in text and takes_in in text and leaves_out not in text
 
 
@@ -299,15 +301,7 @@ def test_a_short_paragraph_naming_the_asked_noun_runs_on_into_the_one_before_it(
     opening: str, named: bool
 ) -> None:
     said = f"{opening} will run the ferry to the fishing quay until spring."
-    news = (
-        "Northgate Freight Lines won the harbour contract on Monday.\n\n"
-        f"{said}\n\n"
-        "The quay was painted blue last year."
-    )
-    question = "Which company will run the ferry until spring?"
-    weights = {t.term: 1.0 for t in ANALYZER.tokens(question)}
-    start = news.index(said)
-    passage = Passage("a1", 0, start, start + len(said))
-    text = make_excerpt(news, passage, weights, ANALYZER, 130, 130, asked(question)).text
+    before = "Northgate Freight Lines won the harbour contract on Monday."
+    text = middle_paragraph_excerpt(before, said, "Which company will run the ferry until spring?")
     assert said in text
     assert ("Northgate Freight Lines" in text) is named
