@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.answering.query import JUDGED_TERMS, about_the_asker, is_letter_run, judged_share
+from retrieval.answering.chat import is_chat
+from retrieval.answering.query import JUDGED_TERMS, is_letter_run, judged_share
 from retrieval.retriever import Retriever
 from retrieval.settings import load_settings
 
@@ -120,7 +121,7 @@ def test_letter_runs(word: str, run: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("question", "asker"),
+    ("question", "chat"),
     [
         ("how do I reset my password", True),
         ("What should I cook tonight?", True),
@@ -130,16 +131,38 @@ def test_letter_runs(word: str, run: bool) -> None:
         ("What is your favorite color?", True),
         ("Tell me about the bridge repairs", False),  # a request frame, not the asker
         ("Give me the ferry fares", False),
+        ("Summarize the ferry strike for me", False),  # the one the request is for
         ("Who did Philip I marry?", False),  # a numeral
         ("Who sold All My Children?", False),  # a title
         ('Who said "I can do no other"?', False),  # someone else's words
         ("Which leader said 'my party is human'?", False),
         ("How can you see the bridge from the ferry?", False),  # "you": anyone
         ("Who was the MVP of Super Bowl I and II?", False),
+        # The bot as the subject: of an asked "be", or liking something.
+        ("how are you today", True),
+        ("Who are you?", True),
+        ("are u a robot", True),
+        ("Do you enjoy your work?", True),
+        ("would you prefer tea or coffee", True),
+        ("Do you know who repaired the bridge?", False),  # asks about others
+        ("Did you see what the keeper said?", False),
+        ("Can you get a ferry while you're on the island?", False),
+        ("Who sang Are You Experienced?", False),  # a title
+        ('Which band recorded "do you like it"?', False),
+        # An imperative to make or do something, not to find what was reported.
+        ("write a haiku about the lighthouse", True),
+        ("Please translate the keeper's letter into French", True),
+        ("can you recommend a good ferry", True),
+        ("set an alarm for 7am", True),
+        ("Play the keeper's interview", True),
+        ("Find the keeper's letter", False),
+        ("List the ferries that stopped", False),
+        ("Which play did the keeper write?", False),  # not an imperative
+        ("What set off the alarm?", False),
     ],
 )
-def test_questions_about_the_asker(question: str, asker: bool) -> None:
-    assert about_the_asker(question) is asker
+def test_messages_that_are_chat(question: str, chat: bool) -> None:
+    assert is_chat(question) is chat
 
 
 # A quiz item's question: a preamble of background, then what it asks. The passage that
@@ -173,3 +196,24 @@ def test_the_judged_share_is_that_of_the_weightiest_terms(
     weights: dict[str, float], share: float
 ) -> None:
     assert judged_share(weights) == pytest.approx(share)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["how are you today", "do you like music", "play some music", "recommend me a good book"],
+)
+def test_chat_gets_no_answer_over_the_seeds(seed_retriever: Retriever, message: str) -> None:
+    # Each shares a word with some passage ("music", "today", "good"): only its form tells.
+    assert not seed_retriever.ask(message).found
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Do you know who urged Ford to take a leave?",
+        "Can you tell me who urged Ford to take a leave?",
+        "Find who urged Ford to take a leave, please",
+    ],
+)
+def test_a_polite_question_is_answered(seed_retriever: Retriever, question: str) -> None:
+    assert "Mammoliti" in seed_retriever.ask(question).results[0].excerpt

@@ -9,6 +9,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from retrieval.answering.chat import REQUEST_OBJECTS, REQUEST_VERBS, is_chat
 from retrieval.errors import QuestionTooLong
 from retrieval.index.scoring import BM25Scorer
 from retrieval.text.analysis import WORD, Analyzer, fold, normalize
@@ -30,10 +31,6 @@ QUESTION_FRAME = frozenset(
     thanks thank anybody
     """.split()
 )
-# Verbs that, followed by "me" or "us", ask the bot for something ("give me a
-# recipe", "show me ..."): the request, not its subject.
-_REQUEST_VERBS = frozenset("give show tell help teach send find get recommend remind".split())
-_REQUEST_OBJECTS = frozenset(("me", "us"))
 # The function words a question is likely to misspell ("wich", "waht", "becuase").
 _QUESTION_WORDS = frozenset(
     "which what where when whom whose does there their they them these those this that with"
@@ -50,18 +47,6 @@ _LONG_RUN = re.compile(r"([^\W\d_])\1{3,}")
 # ("mama", "tutu", "murmur"), so two and a half times is laughter or mash.
 _SYLLABLES = (2, 3)
 _SYLLABLE_REPEATS = 2.5
-# A question about the people in the conversation: "I" after an auxiliary
-# ("how do I", "should I"), "my", "me", "myself" outside a request frame
-# ("give me", "tell me"), or "your" asks for advice or about the asker's or
-# the bot's own life ("my password", "your favorite color"), which no article
-# holds. ("You" alone is often anyone: "how can you see it from the shore?")
-# Quoted words, titles and numerals ("All My Children", "Philip I") are
-# someone else's.
-_ASKING_AUXILIARIES = frozenset(
-    "do does should can could would will shall may might must am".split()
-)
-_THE_ASKER = frozenset(("my", "me", "myself", "your", "yours", "yourself"))
-_QUOTED = re.compile(r"\"[^\"]*\"|(?<!\w)'[^']*'(?!\w)")
 # What may stand between a sentence's end and its first word.
 _SENTENCE_END = ".!?:;…"
 _OPENING = " \t\n\"'([{-*#"
@@ -86,8 +71,8 @@ class Query:
     # The one word the whole message consists of (said once or repeated, besides
     # letter runs), as typed; None when the message has more words than that.
     lone_word: str | None = None
-    # Whether the question is about its asker or the bot ("how do I…", "your…").
-    about_the_asker: bool = False
+    # Whether the message talks to the bot or asks it to do something (``is_chat``).
+    chat: bool = False
     # The terms of each name of several words the question writes ("Nikola Tesla").
     names: tuple[tuple[str, ...], ...] = ()
     # Its neighbouring terms, in order, but for those inside a name (scored whole).
@@ -157,7 +142,7 @@ def analyze_query(
             _end_name(name, names)
         plain = normalize(word)
         following = normalize(words[position + 1]) if position + 1 < len(words) else ""
-        if plain in QUESTION_FRAME or (plain in _REQUEST_VERBS and following in _REQUEST_OBJECTS):
+        if plain in QUESTION_FRAME or (plain in REQUEST_VERBS and following in REQUEST_OBJECTS):
             continue
         if plain == "going" and following == "to":  # the future tense, not a movement
             continue
@@ -197,7 +182,6 @@ def analyze_query(
     weights = {t: coverage_weight(max(scorer.df(t), 1), n) for t in dict.fromkeys(terms)}
     unknown = tuple(t for t in weights if not scorer.has_term(t))
     lone = said[0] if said and len({normalize(w) for w in said}) == 1 else None
-    asker = about_the_asker(text)
     return Query(
         text,
         tuple(terms),
@@ -206,7 +190,7 @@ def analyze_query(
         corrected,
         frozenset(proper),
         lone,
-        asker,
+        is_chat(text),
         tuple(names),
         _pairs(terms, names),
     )
@@ -236,27 +220,6 @@ def _end_name(name: list[str], names: list[tuple[str, ...]]) -> None:
     if len(distinct) > 1:
         names.append(distinct)
     name.clear()
-
-
-def about_the_asker(text: str) -> bool:
-    """Whether a question speaks of its asker or the bot: "how do I …", "my …", "your …"."""
-    folded = fold(text)
-    quoted = [m.span() for m in _QUOTED.finditer(folded)]
-    words = [
-        m.group()
-        for m in WORD.finditer(folded)
-        if not any(start <= m.start() < end for start, end in quoted)
-    ]
-    for at, word in enumerate(words):
-        previous = words[at - 1] if at else ""
-        plain = word.casefold()
-        if plain == "i" and previous.casefold() in _ASKING_AUXILIARIES:
-            return True
-        if plain not in _THE_ASKER or (word[0].isupper() and previous[:1].isupper()):
-            continue
-        if not (plain == "me" and previous.casefold() in _REQUEST_VERBS):
-            return True
-    return False
 
 
 def is_letter_run(word: str) -> bool:
@@ -291,7 +254,7 @@ def answerable(query: Query, scorer: BM25Scorer) -> bool:
     Nor when it is about its asker or the bot ("how do I reset my password",
     "what is your favorite color"): news articles report on others.
     """
-    if query.about_the_asker or all(len(term.lstrip("=")) < 2 for term in query.terms):
+    if query.chat or all(len(term.lstrip("=")) < 2 for term in query.terms):
         return False
     guessed = set(query.corrected.values())
     typed = [t for t in query.weights if scorer.has_term(t) and t not in guessed]
