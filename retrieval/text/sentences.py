@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-# Words that end with a period without ending a sentence.
+# Words that end with a period without ending a sentence. ("Etc." ends a list,
+# and a capital after it opens the next sentence.)
 _ABBREVIATIONS = frozenset(
     """
     mr mrs ms dr prof sr jr st mt ft coun cllr sen rep gov gen lt col capt sgt cpl rev
-    hon pres supt insp det const atty no vs etc inc ltd co corp dept univ ave blvd rd
+    hon pres supt insp det const atty no vs inc ltd co corp dept univ ave blvd rd
     est approx jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu
     thurs fri sat sun ont que alta sask man calif fla penn mass wash ore tex ariz colo
     conn ill ind kan mich minn miss neb nev okla tenn wis wyo
@@ -38,10 +39,12 @@ def _is_boundary(text: str, punct_at: int, end: int) -> bool:
     if not rest:
         return True
     if text[punct_at] == ".":
-        word = re.search(r"([A-Za-z]+)\.?$", text[max(0, punct_at - 12) : punct_at + 1])
+        word = re.search(r"(\w+)\.?$", text[max(0, punct_at - 12) : punct_at + 1])
         if word:
             token = word.group(1)
-            if token.lower() in _ABBREVIATIONS or len(token) == 1:
+            # A lone letter is an initial ("John F. Kennedy"); one after digits
+            # ends a decade or a unit ("the 1960s.").
+            if token.lower() in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
                 return False
     # A sentence starts with a capital, a digit or an opening quote or bracket.
     return bool(re.match(r"[\"'“‘(\[]*[A-Z0-9]", rest))
