@@ -112,6 +112,23 @@ def test_a_cut_sentence_centres_on_the_questions_words_where_they_first_stand() 
     assert len(text) <= 120
 
 
+# One sentence longer than any excerpt: a question's word at its start, out of reach of
+# the others, which stand near its end with the answer right after them.
+ALUMNI = (
+    "Notable alumni in public life include the founder of the harbour trust Ada Quill, "
+    "the ferry board's first chair Tom Reed, two mayors of the port, a lighthouse "
+    "inspector, the author of the river survey, and the governor of the island bank "
+    "Mara Bell, who later chaired the pier commission for a decade."
+)
+
+
+def test_a_cut_sentence_centres_on_the_questions_words_it_holds() -> None:
+    question = "Which alumni is the governor of the island bank?"
+    text = asked_excerpt(ALUMNI, question, 100, 120)
+    assert "governor of the island bank Mara Bell" in text
+    assert len(text) <= 120 and text.strip("…") in ALUMNI
+
+
 FERRY = (
     "The ferry left the harbour at dawn with forty passengers on board. "
     "Gulls followed it out past the breakwater and the old lighthouse. "

@@ -292,8 +292,6 @@ def _cut_sentence(
     # Each of the question's words where it first stands: a word said again adds
     # nothing to a window, so it does not pull the window towards it either.
     hits = sorted({t.term: t.start for t in reversed(tokens)}.values())
-    centre = (hits[0] + hits[-1]) // 2 if hits else 0
-    centred = max(0, min(centre - room // 2, len(sentence) - room))
     answers = _answers_in(sentence, weights, analyzer, asked)
     total = fsum(weights.values())
     slot = total / len(weights) if weights else 0.0
@@ -306,7 +304,9 @@ def _cut_sentence(
         score = fsum(weights[t] for t in held)
         if any(left <= a and b <= right for a, b in answers):
             score += slot * score / total if total else 0.0
-        key = (score, -abs(left - centred), -left)
+        # Centred on the question's words it holds, not on those it leaves out.
+        inner = [h for h in hits if left <= h < right] or [left]
+        key = (score, -abs(left + right - inner[0] - inner[-1]), -left)
         if chosen is None or key > chosen:
             chosen = key
     left = 0 if chosen is None else -chosen[2]
