@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from retrieval.answering.excerpts import make_excerpt
-from retrieval.answering.windows import ShownText
+from retrieval.answering.shown import ShownText
 from retrieval.text.analysis import Analyzer
 from retrieval.text.answer_types import asked
 from retrieval.text.passages import Passage
@@ -238,6 +238,25 @@ def test_a_sentence_that_points_back_takes_in_the_one_before_it_first(
     passage = Passage("a1", 0, 0, len(paragraph))
     text = make_excerpt(paragraph, passage, weights, ANALYZER, 130, 130).text
     assert role in text and takes_in in text and leaves_out not in text
+
+
+# The sentence a pronoun points back to, too long to take in whole.
+CREDIT = (
+    "To make up for wages that stood still for a decade, the harbour board was pressed by "
+    "the ferry workers' union and the shipping lines alike to extend easier credit to the "
+    "small boatyards."
+)
+BUBBLE = "This has given the harbour a tendency to go from boom to bust."
+
+
+def test_a_sentence_that_points_back_takes_in_the_end_of_a_long_one_before_it() -> None:
+    paragraph = f"{CREDIT} {BUBBLE}"
+    question = "What has given the harbour a tendency to go from boom to bust?"
+    weights = {t.term: 1.0 for t in ANALYZER.tokens(question)}
+    passage = Passage("a1", 0, paragraph.index(BUBBLE), len(paragraph))
+    text = make_excerpt(paragraph, passage, weights, ANALYZER, 130, 200).text
+    assert text.startswith("…") and text.endswith(BUBBLE)
+    assert "easier credit to the small boatyards." in text and len(text) <= 130
 
 
 def middle_paragraph_excerpt(before: str, said: str, question: str) -> str:

@@ -6,7 +6,7 @@ import pytest
 
 from retrieval.answering.conversation import Conversation
 from retrieval.answering.excerpts import make_excerpt
-from retrieval.answering.windows import ShownText
+from retrieval.answering.shown import ShownText
 from retrieval.retriever import Retriever
 from retrieval.text.analysis import Analyzer
 from retrieval.text.passages import Passage

@@ -11,9 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from math import fsum
 
+from retrieval.answering.shown import ELLIPSIS, ShownText
 from retrieval.answering.windows import (
-    ELLIPSIS,
-    ShownText,
     Window,
     choose_window,
     cut_words,

@@ -23,7 +23,7 @@ from retrieval.answering.query import (
     written_as_name,
 )
 from retrieval.answering.ranking import rank
-from retrieval.answering.windows import ShownText
+from retrieval.answering.shown import ShownText
 from retrieval.index.corpus_index import CorpusIndex
 from retrieval.index.filtering import Selection, select
 from retrieval.storage.neighbours import PassageRef

@@ -4,7 +4,8 @@ A window is scored by the question's words it holds, a candidate answer of the
 asked type, and how much of the question its best sentence holds alone. It is
 filled to the target length, and past it, up to the limit, only with sentences
 that hold some of the question's words; a run opening with a pronoun ("His role
-is…") takes in the sentence before it first. Two sentences apart may be shown with
+is…") takes in the sentence before it first, or that sentence's end when it is too
+long to take whole. Two sentences apart may be shown with
 an ellipsis between them when no run within the limit holds what they hold
 together; a sentence too long for any window is cut to its best words, up to the
 limit, since it holds the question's words.
@@ -13,15 +14,15 @@ limit, since it holds the question's words.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from math import fsum
 
+from retrieval.answering.shown import ELLIPSIS, ShownText
 from retrieval.text.analysis import Analyzer
 from retrieval.text.answer_types import Asked, asked_candidates, holding_candidates
 from retrieval.text.sentences import sentence_spans
 
-ELLIPSIS = "…"
 # A run of sentences scores the question's words it holds, plus this share of what
 # its best sentence holds alone: of runs holding the same words, the one that has
 # them together in one sentence, where an answer is usually written.
@@ -32,36 +33,6 @@ _POINTS_BACK = re.compile(
     r"[\"“'‘(]*(?:he|she|it|they|his|her|its|their|this|these|that|those|such)\b",
     re.IGNORECASE,
 )
-
-
-class ShownText:
-    """Excerpts already shown, to tell the sentences that would only repeat them."""
-
-    def __init__(self, excerpts: Iterable[str] = ()) -> None:
-        self._text = "\n".join(_flat(e) for e in excerpts)
-
-    def __bool__(self) -> bool:
-        return bool(self._text)
-
-    def has(self, sentence: str) -> bool:
-        flat = _flat(sentence)
-        return bool(flat) and flat in self._text
-
-    def covers(self, excerpt: str) -> bool:
-        """Whether every sentence of an excerpt is shown already."""
-        text = excerpt.replace(ELLIPSIS, " ")
-        return all(self.has(text[start:end]) for start, end in sentence_spans(text))
-
-    def plus(self, other: ShownText) -> ShownText:
-        """The text shown here and the text shown there."""
-        joined = ShownText()
-        joined._text = "\n".join(t for t in (self._text, other._text) if t)
-        return joined
-
-
-def _flat(text: str) -> str:
-    """Text with ellipses and line breaks as spaces: how it compares with shown text."""
-    return " ".join(text.replace(ELLIPSIS, " ").split())
 
 
 @dataclass(frozen=True)
@@ -190,7 +161,20 @@ def choose_window(
         if pair is not None:
             return _pair_body(text, spans, *pair)
     start, end = spans[i][0], spans[j][1]
-    return Window(start, end, i > 0, j < len(spans) - 1, text[start:end])
+    if i > 0 and back[i] and fresh[i - 1]:
+        # Still opening by pointing back, the sentence before too long to take whole:
+        # its end, where what the run points to was last named, as room allows.
+        start = _tail(text, spans[i - 1], target - _run_len(spans, i, j) - 1) or start
+    return Window(start, end, start > 0, j < len(spans) - 1, text[start:end])
+
+
+def _tail(text: str, span: tuple[int, int], room: int) -> int | None:
+    """Where the last whole words of a span that fit in ``room`` characters start."""
+    begin, end = span
+    if room <= 0:
+        return None
+    space = text.find(" ", max(begin, end - room - 1))
+    return space + 1 if 0 <= space < end - 1 else None
 
 
 def _best_pair(
