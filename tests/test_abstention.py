@@ -145,6 +145,8 @@ def test_letter_runs(word: str, run: bool) -> None:
         ("Do you enjoy your work?", True),
         ("would you prefer tea or coffee", True),
         ("Do you know who repaired the bridge?", False),  # asks about others
+        ("Are you able to find who repaired the bridge?", False),  # a request
+        ("would you like to know when the ferry left", False),
         ("Did you see what the keeper said?", False),
         ("Can you get a ferry while you're on the island?", False),
         ("Who sang Are You Experienced?", False),  # a title

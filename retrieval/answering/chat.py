@@ -32,11 +32,14 @@ _ASKING_AUXILIARIES = frozenset(
 _THE_ASKER = frozenset(("my", "me", "myself", "your", "yours", "yourself"))
 # "You" as the subject of an asked "be" ("how are you", "are you a robot") is
 # the bot; so is "you" liking or feeling something after an auxiliary ("do you
-# like music", "would you prefer …"). "Do you know who …" asks about others.
+# like music", "would you prefer …"). "Do you know who …" asks about others, as
+# does a question or a "to" that follows ("are you able to find …", "would you
+# like to know who …"): it is a request.
 _YOU = frozenset(("you", "u"))
 _BE = frozenset("are were aren't weren't".split())
 _YOU_AUXILIARIES = frozenset("do did does would".split())
 _LIKING = frozenset("like love enjoy prefer hate feel miss want".split())
+_EMBEDDING = frozenset("to who whom whose what which when where why how whether if".split())
 # Imperatives that ask the bot to make or do something, not to find what was
 # reported: to write, compute or translate, to set, order or play, to recommend.
 _MAKING = frozenset(
@@ -81,7 +84,9 @@ def addressed_to_the_bot(words: Sequence[str]) -> bool:
             continue
         previous = words[at - 1].casefold()
         following = words[at + 1].casefold() if at + 1 < len(words) else ""
-        if previous in _BE or (previous in _YOU_AUXILIARIES and following in _LIKING):
+        if not (previous in _BE or (previous in _YOU_AUXILIARIES and following in _LIKING)):
+            continue
+        if not any(later.casefold() in _EMBEDDING for later in words[at + 1 :]):
             return True
     return False
 
