@@ -66,6 +66,29 @@ def test_ask_json_no_answer(config_file: Path, capsys: pytest.CaptureFixture[str
     }
 
 
+def test_ask_json_chat(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["ask", "how are you today", "--json", "--config", str(config_file)], capsys)
+    assert code == 0 and json.loads(out) == {
+        "query": "how are you today",
+        "chat": True,
+        "results": [],
+    }
+
+
+@pytest.mark.parametrize(
+    ("message", "says"),
+    [
+        ("do you like music", "I only answer questions about what the articles report."),
+        ("What is the capital of France?", "I found nothing about that in the articles."),
+    ],
+)
+def test_ask_says_why_there_is_no_answer(
+    config_file: Path, capsys: pytest.CaptureFixture[str], message: str, says: str
+) -> None:
+    code, out, _ = run(["ask", message, "--config", str(config_file)], capsys)
+    assert code == 0 and out.strip() == says
+
+
 def test_ask_no_answer_readable(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(
         ["ask", "Give me a recipe for pancakes", "--config", str(config_file)], capsys

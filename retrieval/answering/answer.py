@@ -49,6 +49,9 @@ class Answer:
     understood: str | None = None
     # The filters the articles were chosen by (the counts above are of those chosen).
     filters: Filters | None = None
+    # Whether the message talks to the bot or asks it to make something, rather than
+    # asking about the articles (it then has no results).
+    chat: bool = False
 
     @property
     def found(self) -> bool:
@@ -66,4 +69,6 @@ class Answer:
         if self.filters is not None:
             found["filters"] = self.filters.to_dict()
             found["articles_matched"] = self.articles_searched
+        if self.chat:
+            found["chat"] = True
         return {**found, "results": [r.to_dict() for r in self.results]}

@@ -17,6 +17,8 @@ from retrieval.storage.neighbours import PassageRef
 from retrieval.text.article import Source
 
 NO_ANSWER = "I found nothing about that in the articles."
+CHAT_ANSWER = "I only answer questions about what the articles report."
+CHAT_HINT = "See what the articles cover with /sources."
 NO_ANSWER_HINT = "Try other words, or see what the articles cover with /sources."
 NO_MATCH = "No article matches the filters"
 ELLIPSIS = "…"
@@ -199,7 +201,7 @@ def build_reply(answer: Answer, links: bool = True, more: Answer | None = None) 
     note = taken_as(answer)
     if not answer.found:
         empty = no_answer(answer, markdown=True)
-        hint = "" if answer.nothing_matches else f" {NO_ANSWER_HINT}"
+        hint = "" if answer.nothing_matches else f" {CHAT_HINT if answer.chat else NO_ANSWER_HINT}"
         return Reply(answer.query, (), footer(answer), empty + hint, answer=answer, note=note)
     shown = {r.excerpt for r in answer.results}
     extra = [r for r in more.results if r.excerpt not in shown] if more else []
@@ -221,7 +223,9 @@ def taken_as(answer: Answer) -> str:
 
 
 def no_answer(answer: Answer, markdown: bool = False) -> str:
-    """Why an answer has no excerpt: filters that match no article, or nothing about it."""
+    """Why an answer has no excerpt: chat, filters that match no article, or nothing about it."""
+    if answer.chat:
+        return CHAT_ANSWER
     if answer.filters is None or not answer.nothing_matches:
         return NO_ANSWER
     filters = answer.filters.describe()

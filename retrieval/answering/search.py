@@ -81,7 +81,9 @@ def search(
     scorer = index.scorer
     query = _analyze(index, text, options)
     articles, passages = _searched(index, chosen)
-    empty = Answer(question, (), articles, passages, query.terms, filters=filters or None)
+    empty = Answer(
+        question, (), articles, passages, query.terms, filters=filters or None, chat=query.chat
+    )
     if not answerable(query, scorer) or not searches_a_name(query) or not articles:
         return empty
     floor = options.min_coverage * judged_share(query.weights)

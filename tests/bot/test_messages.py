@@ -15,7 +15,7 @@ from bot.client import StoryBot
 from bot.errors import APOLOGY
 from bot.guards import Cooldown
 from bot.paging import Pager
-from retrieval.answering.render import NO_ANSWER, NO_ANSWER_HINT
+from retrieval.answering.render import CHAT_ANSWER, CHAT_HINT, NO_ANSWER, NO_ANSWER_HINT
 from retrieval.settings import Settings
 from tests.bot.helpers import (
     ASKABLE,
@@ -95,6 +95,13 @@ async def test_mention_with_no_answer(dpy_bot: MakeBot, sends: list[dict[str, An
     await dpytest.message(mention(bot, UNANSWERABLE))
     reply = dpytest.get_message()
     assert reply.content == f"{NO_ANSWER} {NO_ANSWER_HINT}"
+
+
+async def test_mention_with_chat(dpy_bot: MakeBot, sends: list[dict[str, Any]]) -> None:
+    bot = await dpy_bot()
+    await dpytest.message(mention(bot, "how are you today?"))
+    reply = dpytest.get_message()
+    assert reply.content == f"{CHAT_ANSWER} {CHAT_HINT}"
     assert "/sources" in reply.content and not reply.embeds
     assert_no_mentions_allowed(sends)
 
