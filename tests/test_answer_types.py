@@ -190,6 +190,24 @@ def test_which_judge_is_answered_by_the_name_beside_the_title(tmp_path: Path) ->
     assert [r.sources[0].title for r in who[:2]] == ["elsewhere", "beside"]
 
 
+def test_a_title_without_its_holder_loses_to_the_title_with_one(tmp_path: Path) -> None:
+    found = retriever_over(
+        tmp_path,
+        {
+            "role only": "Lawyers for the ferry workers said so.",
+            "holder": "Ada Quill, the workers' lawyer, told the harbour board that the "
+            "strike at the ferry docks would go on until spring.",
+            **OTHERS,
+        },
+    )
+    # "Lawyers for the ferry workers" is the question's own words: it names no lawyer.
+    who = found.ask("Who is the lawyer for the ferry workers?").results
+    assert [r.sources[0].title for r in who[:2]] == ["holder", "role only"]
+    # Asked for no title's holder, BM25 decides: the short passage first.
+    did = found.ask("Did the lawyers for the ferry workers say so?").results
+    assert [r.sources[0].title for r in did[:2]] == ["role only", "holder"]
+
+
 ASKS_TOO = (
     "The council must still decide how much the town will pay for the new ferry, "
     "and how much of the ferry budget the province will cover."

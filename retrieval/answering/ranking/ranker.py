@@ -76,12 +76,17 @@ def rank(
     frame = index.analyzer.term(asks.frame) if asks is not None and asks.frame else None
     framed = has[frame] if frame in has else np.ones(len(docs), dtype=bool)
     judged = judged_share(query.weights)
+    role = index.analyzer.term(asks.noun) if asks is not None and asks.noun else None
+    holds_role = has[role] if role in has else np.zeros(len(docs), dtype=bool)
     candidates = []
-    for scored, own, cover, full, text, pair, named in zip(
-        top, scores, ranked, covered, texts, paired, framed, strict=True
+    for scored, own, cover, full, text, pair, named, titled in zip(
+        top, scores, ranked, covered, texts, paired, framed, holds_role, strict=True
     ):
         frame_found = None if named else frame
-        score = _score(index, query, asks, own, float(cover), text, bool(pair), frame_found, judged)
+        role_held = role if titled else None
+        score = _score(
+            index, query, asks, own, float(cover), text, bool(pair), frame_found, judged, role_held
+        )
         candidates.append(Candidate(scored.passage, score, float(full / total) if total else 0.0))
     candidates.sort(key=lambda c: (-c.score, c.passage))
     return candidates
@@ -97,11 +102,13 @@ def _score(
     pair: bool,
     frame: str | None,
     judged: float = 1.0,
+    role: str | None = None,
 ) -> float:
     """A passage's score for ranking: its BM25 score in context (``own``) raised by the
     names, the coverage (``cover`` of the question's weight) and the phrases it holds.
 
-    ``frame``, the word naming the type asked for ("year"), if the passage lacks it.
+    ``frame``, the word naming the type asked for ("year"), if the passage lacks it;
+    ``role``, the title whose holder is asked for ("lawyer"), if the passage holds it.
     The coverage is of the weight the question is judged on (``judged``, its share of the
     whole: ``judged_share``), as whether to answer is.
     """
@@ -116,6 +123,10 @@ def _score(
         if sentences and frame is not None:
             # An answer of the type covers the word that names the type ("year").
             cover += weights[frame]
+        if not sentences and role is not None:
+            # A role with no name beside it ("the lawyer for the parents said") is the
+            # question's own words, not the holder it asks for.
+            cover -= weights[role]
         covered = answer_coverage(analyzer, text, sentences, weights, cover)
         score = with_coverage(score, min(1.0, covered / judged))
         # Asked for a type of answer, the question's phrase counts where one could be.
