@@ -173,39 +173,43 @@ def test_a_passage_with_an_answer_of_the_asked_type_wins(tmp_path: Path) -> None
     assert [r.sources[0].title for r in did[:2]] == ["repeats", "answers"]
 
 
-def test_which_judge_is_answered_by_the_name_beside_the_title(tmp_path: Path) -> None:
-    found = retriever_over(
-        tmp_path,
-        {
-            "elsewhere": "The judge will rule on the motion, lawyers for Ford and Lisi said.",
-            "beside": "The motion will be ruled on by Judge Ian Nordheimer, who has heard "
-            "the case since spring.",
-            **OTHERS,
-        },
-    )
-    which = found.ask("Which judge will rule on the motion?").results
-    assert [r.sources[0].title for r in which[:2]] == ["beside", "elsewhere"]
-    # "Who" names no title: the names elsewhere answer it as well, and BM25 decides.
-    who = found.ask("Who will rule on the motion?").results
-    assert [r.sources[0].title for r in who[:2]] == ["elsewhere", "beside"]
+# Two passages, and questions with the order each must rank them in (its first two).
+BESIDE = "The motion will be ruled on by Judge Ian Nordheimer, who has heard the case since spring."
+HOLDER = (
+    "Ada Quill, the workers' lawyer, told the harbour board that the strike at the ferry "
+    "docks would go on until spring."
+)
+TITLED = [
+    pytest.param(
+        {"elsewhere": "The judge will rule on the motion, lawyers for Ford and Lisi said.",
+         "beside": BESIDE},
+        [
+            ("Which judge will rule on the motion?", ["beside", "elsewhere"]),
+            # "Who" names no title: the names elsewhere answer it as well, and BM25 decides.
+            ("Who will rule on the motion?", ["elsewhere", "beside"]),
+        ],
+        id="a name answers a title only beside it",
+    ),
+    pytest.param(
+        {"role only": "Lawyers for the ferry workers said so.", "holder": HOLDER},
+        [
+            # "Lawyers for the ferry workers" is the question's own words: it names no lawyer.
+            ("Who is the lawyer for the ferry workers?", ["holder", "role only"]),
+            # Asked for no title's holder, BM25 decides: the short passage first.
+            ("Did the lawyers for the ferry workers say so?", ["role only", "holder"]),
+        ],
+        id="a title without its holder loses to the title with one",
+    ),
+]  # fmt: skip
 
 
-def test_a_title_without_its_holder_loses_to_the_title_with_one(tmp_path: Path) -> None:
-    found = retriever_over(
-        tmp_path,
-        {
-            "role only": "Lawyers for the ferry workers said so.",
-            "holder": "Ada Quill, the workers' lawyer, told the harbour board that the "
-            "strike at the ferry docks would go on until spring.",
-            **OTHERS,
-        },
-    )
-    # "Lawyers for the ferry workers" is the question's own words: it names no lawyer.
-    who = found.ask("Who is the lawyer for the ferry workers?").results
-    assert [r.sources[0].title for r in who[:2]] == ["holder", "role only"]
-    # Asked for no title's holder, BM25 decides: the short passage first.
-    did = found.ask("Did the lawyers for the ferry workers say so?").results
-    assert [r.sources[0].title for r in did[:2]] == ["role only", "holder"]
+@pytest.mark.parametrize(("texts", "questions"), TITLED)
+def test_a_title_is_answered_by_the_name_beside_it(
+    tmp_path: Path, texts: dict[str, str], questions: list[tuple[str, list[str]]]
+) -> None:
+    found = retriever_over(tmp_path, {**texts, **OTHERS})
+    for question, order in questions:
+        assert [r.sources[0].title for r in found.ask(question).results[:2]] == order, question
 
 
 ASKS_TOO = (
