@@ -227,6 +227,9 @@ STAFF = "Other staff on the site answer to the architect."
         ("His", HIRED, STAFF),
         # "The coordinator's role" names it: the sentence after comes first, as always.
         ("The coordinator's", STAFF, HIRED),
+        # An opening phrase before the pronoun leaves it pointing back.
+        ("So, his", HIRED, STAFF),
+        ("So, the coordinator's", STAFF, HIRED),
     ],
 )
 def test_a_sentence_that_points_back_takes_in_the_one_before_it_first(

@@ -28,8 +28,10 @@ from retrieval.text.sentences import sentence_spans
 # them together in one sentence, where an answer is usually written.
 SENTENCE_SHARE = 0.5
 # A sentence that opens with a pronoun or a demonstrative ("His role is…", "This has
-# given…") names what it is about in the sentence before it.
+# given…"), or with one after a short opening phrase ("In particular, it has…"), names
+# what it is about in the sentence before it.
 _POINTS_BACK = re.compile(
+    r"(?:[\w'’-]+(?: [\w'’-]+){0,3}, )?"
     r"[\"“'‘(]*(?:he|she|it|they|his|her|its|their|this|these|that|those|such)\b",
     re.IGNORECASE,
 )
