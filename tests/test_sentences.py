@@ -22,6 +22,12 @@ from retrieval.text.sentences import sentence_spans
         # Titles and other abbreviations before a name do not end one.
         ("Coun. Ada Quill spoke. Dr. Reed agreed.", 2),
         ("He was No. 1 on the list.", 1),
+        # A period inside brackets the sentence opened and closes ends none.
+        ("He read a psalm aloud (Ps. 31:5). The bell rang.", 2),
+        ("The ferry (see Fig. 4 of the report) ran late.", 1),
+        # Brackets that hold whole sentences, or are never closed, do not hold it open.
+        ("The pier closed. (It had rotted. Nobody came.) The ferry stopped.", 4),
+        ("A stray ( mark. The pier was rebuilt.", 2),
     ],
 )
 def test_where_sentences_end(text: str, sentences: int) -> None:

@@ -26,12 +26,27 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     start = 0
     for match in _END.finditer(text):
         end = match.end()
-        if match.group() != "\n" and not _is_boundary(text, match.start(), end):
+        if match.group() != "\n" and (
+            _in_brackets(text, start, match.start(), end)
+            or not _is_boundary(text, match.start(), end)
+        ):
             continue
         _add(spans, text, start, end)
         start = end
     _add(spans, text, start, len(text))
     return spans
+
+
+def _in_brackets(text: str, start: int, punct_at: int, end: int) -> bool:
+    """Whether the punctuation stands inside brackets the sentence opened, closed before the
+    next candidate end: "(Ps. 31:5)" or "(i.e. the first)" holds no sentence end."""
+    if text.count("(", start, punct_at) <= text.count(")", start, punct_at):
+        return False
+    close = text.find(")", end)
+    if close < 0:
+        return False
+    later = _END.search(text, end)
+    return later is None or close < later.start()
 
 
 def _is_boundary(text: str, punct_at: int, end: int) -> bool:
