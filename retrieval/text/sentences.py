@@ -13,6 +13,7 @@ _ABBREVIATIONS = frozenset(
     est approx jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu
     thurs fri sat sun ont que alta sask man calif fla penn mass wash ore tex ariz colo
     conn ill ind kan mich minn miss neb nev okla tenn wis wyo
+    al ca cf fig figs pp vol vols viz
     """.split()
 )
 
