@@ -30,6 +30,10 @@ STORY = {
         "Ferry fares",
         "Councillor Amir Osei proposed cutting ferry fares by 15 percent.",
     ),
+    "loans.md": (
+        "Small firms",
+        "Small firms took PPP loans to keep their staff through the winter.",
+    ),
     "lanes.md": (
         "Bike lanes",
         '"Huh? OK, we will test the lanes again," the engineer said: "hahaha."',
@@ -86,6 +90,7 @@ def test_junk_gets_no_answer(story: Retriever, question: str) -> None:
         ("Osei", "Amir Osei"),  # one word, written as a name: a search for it
         ("Osei?", "Amir Osei"),
         ("What will the engineer test?", "test the lanes"),
+        ("What is PPP?", "PPP loans"),  # an acronym of one letter, not the letter
     ],
 )
 def test_real_questions_on_the_same_corpus_are_answered(

@@ -19,6 +19,8 @@ ANALYZER = Analyzer()
         ("councillor", ["councilor"]),
         ("councilor", ["councilor"]),
         ("Nunziatta Nunziata", ["nunziata", "nunziata"]),
+        # One letter repeated is an acronym, not a letter doubled by mistake.
+        ("PPP loans", ["ppp", "loan"]),
         ("colour color", ["color", "color"]),
         ("admitted admitting admits", ["admit", "admit", "admit"]),
         ("said says", ["say", "say"]),

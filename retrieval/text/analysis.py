@@ -158,7 +158,14 @@ class Analyzer:
 
 
 def _fold_stem(stem: str) -> str:
-    """British "-our" as American "-or", and doubled letters as one."""
+    """British "-our" as American "-or", and doubled letters as one.
+
+    A word of one letter repeated ("PPP", "AAA") is an acronym, not a spelling variant of
+    a letter: it keeps its letters.
+    """
     if len(stem) > 5 and stem.endswith("our"):
         stem = stem[:-3] + "or"
-    return _REPEATS.sub(r"\1", stem) if not stem.isdigit() else stem
+    if stem.isdigit():
+        return stem
+    folded = _REPEATS.sub(r"\1", stem)
+    return folded if len(folded) > 1 else stem
