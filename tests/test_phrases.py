@@ -69,8 +69,9 @@ def test_a_question_keeps_its_neighbouring_terms(
 
 
 IDIOM_ARTICLES = {
-    "held": "The county fair was held in Brandon last summer, organisers said.",
+    "held": "The county fair was held in Brandon in June 2019, organisers said.",
     "place": "The fair is a good place to take the children, organisers said.",
+    "happen": "Organisers said fun things happen at the fair when children come along.",
     "bakery": ARTICLES["bakery"],
     "library": ARTICLES["library"],
 }
@@ -78,9 +79,17 @@ IDIOM_ARTICLES = {
 
 @pytest.mark.parametrize(
     "question",
-    ["Where did the fair take place?", "Where is the fair taking place?"],
+    [
+        "Where did the fair take place?",
+        "Where is the fair taking place?",
+        # "Happen" and "occur" say the same: that something happened.
+        "When did the fair happen?",
+        "When did the fair occur?",
+    ],
 )
-def test_take_place_asks_where_it_happened_not_about_a_place(tmp_path: Path, question: str) -> None:
+def test_take_place_and_happen_say_only_that_something_happened(
+    tmp_path: Path, question: str
+) -> None:
     found = retriever_over(tmp_path, IDIOM_ARTICLES).ask(question).results
     assert found[0].sources[0].title == "held"
 
@@ -91,13 +100,15 @@ def test_take_place_asks_where_it_happened_not_about_a_place(tmp_path: Path, que
         ("Where did the fair take place?", ["fair"]),
         ("Where does the fair take children?", ["fair", "take", "children"]),
         ("Which place did the fair take?", ["place", "fair", "take"]),
+        ("When did the fair happen?", ["fair"]),
+        ("Where has it occurred?", []),
         # "What kind of" frames the question; a kind named otherwise is a word of it.
         ("What kind of fair was it?", ["fair"]),
         ("Which type of children does the fair take?", ["children", "fair", "take"]),
         ("Was the fair kind to children?", ["fair", "kind", "children"]),
     ],
 )
-def test_take_place_and_what_kind_of_are_left_out(
+def test_take_place_happen_and_what_kind_of_are_left_out(
     tmp_path: Path, question: str, words: list[str]
 ) -> None:
     index = retriever_over(tmp_path, IDIOM_ARTICLES).index

@@ -80,6 +80,9 @@ class Query:
 
 
 _TAKE = frozenset("take takes took taken taking".split())
+# Verbs that say only that something happened, as "take place" does: "when did the vote
+# happen?" asks when the vote was.
+_HAPPEN = frozenset("happen happens happened happening occur occurs occurred occurring".split())
 
 
 def _takes_place(word: str, following: str) -> bool:
@@ -147,7 +150,7 @@ def analyze_query(
         if plain == "going" and following == "to":  # the future tense, not a movement
             continue
         before = normalize(words[position - 1]) if position else ""
-        if _takes_place(plain, following) or _takes_place(before, plain):
+        if _takes_place(plain, following) or _takes_place(before, plain) or plain in _HAPPEN:
             continue
         if plain in KIND_WORDS and following == "of" and before in ("what", "which"):
             continue  # "what kind of city": the question's frame, not its subject
