@@ -53,6 +53,10 @@ from tests.corpora import retriever_over
         ("Which member state declined to sign?", AnswerType.PLACE),
         ("What era name did the emperor adopt?", AnswerType.PERSON),
         ("Which city council voted first?", AnswerType.PLACE),
+        # A clause before a comma sets the scene; the question word after it asks.
+        ("When the bridge closed, who ran the ferry?", AnswerType.PERSON),
+        ("When the bridge closed, what did the ferry do?", None),
+        ("If the mayor resigns, how many councillors vote?", AnswerType.NUMBER),
     ],
 )
 def test_a_question_says_what_it_asks_for(question: str, kind: AnswerType | None) -> None:
@@ -109,6 +113,20 @@ def test_a_name_answers_a_title_only_beside_it() -> None:
 )
 def test_names_end_where_their_sentence_does(text: str, names: list[str]) -> None:
     assert [text[s:e] for s, e in candidate_spans(text, AnswerType.PERSON)] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("Fossils formed 66 million years ago in the bay.", ["66 million years ago"]),
+        ("Two weeks later, the bridge reopened.", ["Two weeks later"]),
+        ("The ferry ran a few days earlier.", ["a few days earlier"]),
+        # A length of time is no date: it counts back or on from none.
+        ("The repair took two years.", []),
+    ],
+)
+def test_a_time_counted_back_or_on_is_a_date(text: str, dates: list[str]) -> None:
+    assert [text[a:b] for a, b in candidate_spans(text, AnswerType.DATE)] == dates
 
 
 TEXT = (

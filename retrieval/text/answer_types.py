@@ -4,11 +4,12 @@ A question asks for a person or organisation ("who", "which judge"), a date or
 time ("when", "what year"), a number, amount or share ("how many", "what
 percentage"), a place ("where", "which city"), a reason ("why") or a manner or
 outcome ("how did", "how likely"). A text holds candidates of those types:
-capitalised names, dates, weekdays, months and years, numbers, money and
-percentages, reason clauses ("because", "due to"), means ("by …ing"). The rules
-are those of English news and reference prose, written from the types
-themselves, not from any question set; a name or a place is told from other
-capitalised words only by the question, so both are found as names.
+capitalised names, dates, weekdays, months and years, times counted back or on
+("66 million years ago"), numbers, money and percentages, reason clauses
+("because", "due to"), means ("by …ing"). The rules are those of English news and
+reference prose, written from the types themselves, not from any question set; a
+name or a place is told from other capitalised words only by the question, so both
+are found as names.
 """
 
 from __future__ import annotations
@@ -105,8 +106,19 @@ class Asked:
     subject: tuple[str, ...] = ()
 
 
+# A question word after a comma, where a clause before it only sets the scene: "When
+# forces come in pairs, what law gives symmetry?" asks what law, not when.
+_MAIN_CLAUSE = re.compile(r",\s*(?=(?:who|whom|whose|when|where|why|how|what|which)\b)", re.I)
+
+
 def asked(question: str) -> Asked | None:
-    """What a question asks for, from its first question word; None when it can't be told."""
+    """What a question asks for, from its first question word; None when it can't be told.
+
+    The question word of the main clause is taken, after a comma (``_MAIN_CLAUSE``).
+    """
+    parts = _MAIN_CLAUSE.split(question)
+    if len(parts) > 1:
+        question = parts[-1]
     written = WORD.findall(fold(question))
     words = [w.lower() for w in written]
     for at, word in enumerate(words):
@@ -201,13 +213,17 @@ _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 # Each pattern starts with a word boundary and a look at the first character, so
 # that the many positions where no candidate can start are passed over quickly.
 _DATE = re.compile(
-    rf"\b(?=[A-Z0-9yt])(?:(?:{_MONTHS})\b\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?\b)?(?:,?\s+\d{{4}}\b)?"
+    rf"\b(?=[A-Z0-9ytaofsenm])(?:(?:{_MONTHS})\b\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?\b)?(?:,?\s+\d{{4}}\b)?"
     rf"|\d{{1,2}}\s+(?:{_MONTHS})\b\.?(?:,?\s+\d{{4}}\b)?"
     rf"|(?:{_WEEKDAYS})\b"
     r"|(?:1[0-9]|20)\d\d(?:s\b|\b)"
     r"|\d{1,2}(?:st|nd|rd|th)\s+century\b"
     r"|\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)"
-    r"|(?i:yesterday|today|tomorrow|tonight)\b)"
+    r"|(?i:yesterday|today|tomorrow|tonight)\b"
+    # A time counted back or on from another: "66 million years ago", "two weeks later".
+    r"|(?:\d+(?:[.,]\d+)?|(?i:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several"
+    r"|a few|many))\s+(?i:(?:hundred|thousand|million|billion)\s+)?"
+    r"(?i:years?|months?|weeks?|days?|decades?|centuries)\s+(?i:ago|earlier|later)\b)"
 )
 _NUMBER_WORDS = (
     "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
