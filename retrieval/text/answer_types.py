@@ -213,18 +213,27 @@ _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 # Each pattern starts with a word boundary and a look at the first character, so
 # that the many positions where no candidate can start are passed over quickly.
 _DATE = re.compile(
-    rf"\b(?=[A-Z0-9ytaofsenm])(?:(?:{_MONTHS})\b\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?\b)?(?:,?\s+\d{{4}}\b)?"
+    rf"\b(?=[A-Z0-9yt])(?:(?:{_MONTHS})\b\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?\b)?(?:,?\s+\d{{4}}\b)?"
     rf"|\d{{1,2}}\s+(?:{_MONTHS})\b\.?(?:,?\s+\d{{4}}\b)?"
     rf"|(?:{_WEEKDAYS})\b"
     r"|(?:1[0-9]|20)\d\d(?:s\b|\b)"
     r"|\d{1,2}(?:st|nd|rd|th)\s+century\b"
     r"|\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)"
-    r"|(?i:yesterday|today|tomorrow|tonight)\b"
-    # A time counted back or on from another: "66 million years ago", "two weeks later".
-    r"|(?:\d+(?:[.,]\d+)?|(?i:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several"
-    r"|a few|many))\s+(?i:(?:hundred|thousand|million|billion)\s+)?"
-    r"(?i:years?|months?|weeks?|days?|decades?|centuries)\s+(?i:ago|earlier|later)\b)"
+    r"|(?i:yesterday|today|tomorrow|tonight)\b)"
 )
+# A time counted back or on from another: "66 million years ago", "two weeks later".
+_COUNTED = re.compile(
+    r"\b(?:\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several"
+    r"|a few|many)\s+(?:(?:hundred|thousand|million|billion)\s+)?"
+    r"(?:years?|months?|weeks?|days?|decades?|centuries)\s+(?:ago|earlier|later)\b",
+    re.IGNORECASE,
+)
+# Its end, looked for first: most texts have none, and a count is sought only before one.
+_COUNTED_END = re.compile(
+    r"\b(?=[ymwdc])(?:years?|months?|weeks?|days?|decades?|centuries)\s+(?:ago|earlier|later)\b",
+    re.IGNORECASE,
+)
+_COUNT_REACH = 40  # characters before the unit that the count may take
 _NUMBER_WORDS = (
     "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
     "|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty"
@@ -263,6 +272,20 @@ _MANNER = re.compile(
 _CALENDAR = re.compile(rf"(?:{_MONTHS}|{_WEEKDAYS})\.?")
 
 
+def _dates(text: str) -> Iterator[re.Match[str]]:
+    """Dates, and times counted back or on, in order."""
+    low = text.lower()
+    # A plain look for the words first: a pattern is slow to scan a text that has none.
+    if "ago" not in low and "later" not in low and "earlier" not in low:
+        return _DATE.finditer(text)
+    ends = list(_COUNTED_END.finditer(text))
+    if not ends:
+        return _DATE.finditer(text)
+    counted = (_COUNTED.search(text, max(0, e.start() - _COUNT_REACH), e.end()) for e in ends)
+    found = [*_DATE.finditer(text), *(m for m in counted if m is not None)]
+    return iter(sorted(found, key=lambda m: m.start()))
+
+
 def _names(text: str) -> Iterator[re.Match[str]]:
     """Names: capitalised runs that are not a month or a weekday alone (those are dates)."""
     return (m for m in _NAME.finditer(text) if not _CALENDAR.fullmatch(m.group()))
@@ -271,7 +294,7 @@ def _names(text: str) -> Iterator[re.Match[str]]:
 _FINDERS: dict[AnswerType, Callable[[str], Iterator[re.Match[str]]]] = {
     AnswerType.PERSON: _names,
     AnswerType.PLACE: _names,
-    AnswerType.DATE: _DATE.finditer,
+    AnswerType.DATE: _dates,
     AnswerType.NUMBER: _NUMBER.finditer,
     AnswerType.REASON: _REASON.finditer,
     AnswerType.MANNER: _MANNER.finditer,
