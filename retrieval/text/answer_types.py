@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from retrieval.text.analysis import WORD, Analyzer, fold
 from retrieval.text.definitions import described, subject_asked
 from retrieval.text.sentences import sentence_spans
+from retrieval.text.when import counted_times
 
 
 class AnswerType(enum.Enum):
@@ -221,19 +222,6 @@ _DATE = re.compile(
     r"|\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)"
     r"|(?i:yesterday|today|tomorrow|tonight)\b)"
 )
-# A time counted back or on from another: "66 million years ago", "two weeks later".
-_COUNTED = re.compile(
-    r"\b(?:\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several"
-    r"|a few|many)\s+(?:(?:hundred|thousand|million|billion)\s+)?"
-    r"(?:years?|months?|weeks?|days?|decades?|centuries)\s+(?:ago|earlier|later)\b",
-    re.IGNORECASE,
-)
-# Its end, looked for first: most texts have none, and a count is sought only before one.
-_COUNTED_END = re.compile(
-    r"\b(?=[ymwdc])(?:years?|months?|weeks?|days?|decades?|centuries)\s+(?:ago|earlier|later)\b",
-    re.IGNORECASE,
-)
-_COUNT_REACH = 40  # characters before the unit that the count may take
 _NUMBER_WORDS = (
     "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
     "|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty"
@@ -273,17 +261,11 @@ _CALENDAR = re.compile(rf"(?:{_MONTHS}|{_WEEKDAYS})\.?")
 
 
 def _dates(text: str) -> Iterator[re.Match[str]]:
-    """Dates, and times counted back or on, in order."""
-    low = text.lower()
-    # A plain look for the words first: a pattern is slow to scan a text that has none.
-    if "ago" not in low and "later" not in low and "earlier" not in low:
+    """Dates, and times counted back or on ("66 million years ago"), in order."""
+    counted = counted_times(text)
+    if not counted:
         return _DATE.finditer(text)
-    ends = list(_COUNTED_END.finditer(text))
-    if not ends:
-        return _DATE.finditer(text)
-    counted = (_COUNTED.search(text, max(0, e.start() - _COUNT_REACH), e.end()) for e in ends)
-    found = [*_DATE.finditer(text), *(m for m in counted if m is not None)]
-    return iter(sorted(found, key=lambda m: m.start()))
+    return iter(sorted([*_DATE.finditer(text), *counted], key=lambda m: m.start()))
 
 
 def _names(text: str) -> Iterator[re.Match[str]]:

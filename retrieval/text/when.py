@@ -8,6 +8,8 @@ before it, as news copy uses them (the next one in a sentence about what is to c
 year", and a month without a year ("in May") the latest such month. An article without
 a date contributes only explicit dates. A sentence's event is dated by an explicit date
 when it names one: a relative phrase beside it often belongs to another event.
+Times counted back or on ("66 million years ago", "two weeks later") are found, for the
+answer types, but not resolved: what they count from is not in the sentence.
 """
 
 from __future__ import annotations
@@ -159,3 +161,29 @@ def _day(year: int, month: int, day: int) -> When | None:
         return When(dt.date(year, month, day), "day")
     except ValueError:
         return None
+
+
+# A time counted back or on from another: "66 million years ago", "two weeks later".
+_COUNTED = re.compile(
+    r"\b(?:\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several"
+    r"|a few|many)\s+(?:(?:hundred|thousand|million|billion)\s+)?"
+    r"(?:years?|months?|weeks?|days?|decades?|centuries)\s+(?:ago|earlier|later)\b",
+    re.IGNORECASE,
+)
+# Its end, looked for first: most texts have none, and a count is sought only before one.
+_COUNTED_END = re.compile(
+    r"\b(?=[ymwdc])(?:years?|months?|weeks?|days?|decades?|centuries)\s+(?:ago|earlier|later)\b",
+    re.IGNORECASE,
+)
+_COUNT_REACH = 40  # characters before the unit that the count may take
+
+
+def counted_times(text: str) -> list[re.Match[str]]:
+    """The times a text counts back or on from another ("two weeks later"), in order."""
+    low = text.lower()
+    # A plain look for the words first: a pattern is slow to scan a text that has none.
+    if "ago" not in low and "later" not in low and "earlier" not in low:
+        return []
+    ends = _COUNTED_END.finditer(text)
+    found = (_COUNTED.search(text, max(0, e.start() - _COUNT_REACH), e.end()) for e in ends)
+    return [m for m in found if m is not None]
