@@ -38,21 +38,35 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# How far an aside in brackets reaches on either side of a period inside it: the look
+# stays bounded however long a run of text without a sentence end is.
+_ASIDE_REACH = 200
+
+
 def _in_brackets(text: str, start: int, punct_at: int, end: int) -> bool:
     """Whether the punctuation stands inside brackets the sentence opened, closed before the
     next candidate end: "(Ps. 31:5)" or "(i.e. the first)" holds no sentence end."""
-    if text.count("(", start, punct_at) <= text.count(")", start, punct_at):
+    lo = max(start, punct_at - _ASIDE_REACH)
+    if text.count("(", lo, punct_at) <= text.count(")", lo, punct_at):
         return False
-    close = text.find(")", end)
+    close = text.find(")", end, end + _ASIDE_REACH)
     if close < 0:
         return False
-    later = _END.search(text, end)
-    return later is None or close < later.start()
+    # Room past the bracket for the closing marks and the space an end is followed by.
+    later = _END.search(text, end, close + 8)
+    return later is None or later.start() > close
+
+
+# The spaces after a candidate end, and the opening of a sentence: each matched where it
+# stands, since copying the rest of the text at every candidate end costs its square.
+_BLANKS = re.compile(r"[ \t]*")
+_OPENING = re.compile(r"[\"'“‘(\[]*[A-Z0-9]")
 
 
 def _is_boundary(text: str, punct_at: int, end: int) -> bool:
-    rest = text[end:].lstrip(" \t")
-    if not rest:
+    blanks = _BLANKS.match(text, end)
+    rest = blanks.end() if blanks else end
+    if rest == len(text):
         return True
     if text[punct_at] == ".":
         word = re.search(r"(\w+)\.?$", text[max(0, punct_at - 12) : punct_at + 1])
@@ -63,7 +77,7 @@ def _is_boundary(text: str, punct_at: int, end: int) -> bool:
             if token.lower() in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
                 return False
     # A sentence starts with a capital, a digit or an opening quote or bracket.
-    return bool(re.match(r"[\"'“‘(\[]*[A-Z0-9]", rest))
+    return _OPENING.match(text, rest) is not None
 
 
 def _add(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
