@@ -109,7 +109,7 @@ class Asked:
 
 # A question word after a comma, where a clause before it only sets the scene: "When
 # forces come in pairs, what law gives symmetry?" asks what law, not when.
-_MAIN_CLAUSE = re.compile(r",\s*(?=(?:who|whom|whose|when|where|why|how|what|which)\b)", re.I)
+_MAIN_CLAUSE = re.compile(rf",\s*(?=(?:{'|'.join(sorted(_WH))})\b)", re.IGNORECASE)
 
 
 def asked(question: str) -> Asked | None:
@@ -117,9 +117,7 @@ def asked(question: str) -> Asked | None:
 
     The question word of the main clause is taken, after a comma (``_MAIN_CLAUSE``).
     """
-    parts = _MAIN_CLAUSE.split(question)
-    if len(parts) > 1:
-        question = parts[-1]
+    question = _MAIN_CLAUSE.split(question)[-1]
     written = WORD.findall(fold(question))
     words = [w.lower() for w in written]
     for at, word in enumerate(words):
@@ -262,10 +260,7 @@ _CALENDAR = re.compile(rf"(?:{_MONTHS}|{_WEEKDAYS})\.?")
 
 def _dates(text: str) -> Iterator[re.Match[str]]:
     """Dates, and times counted back or on ("66 million years ago"), in order."""
-    counted = counted_times(text)
-    if not counted:
-        return _DATE.finditer(text)
-    return iter(sorted([*_DATE.finditer(text), *counted], key=lambda m: m.start()))
+    return iter(sorted([*_DATE.finditer(text), *counted_times(text)], key=lambda m: m.start()))
 
 
 def _names(text: str) -> Iterator[re.Match[str]]:
